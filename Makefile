@@ -1,0 +1,66 @@
+# Post Mall — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo serve install db seed test lint i18n translations compile-translations \
+        browser-deps bench initial-migration clean
+
+demo: db ## install, build and fill the database, serve the mall on port $(PORT)
+	@echo "Portal:      http://stamps.post.localhost:$(PORT)"
+	@echo "Storefronts: http://stamps.uy.post.localhost:$(PORT)  (also nl, kh, ug, bw, tz)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+install: $(STAMP) compile-translations
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+compile-translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+
+db: install ## migrate the schema, then load the demo posts (idempotent)
+	$(FLASK) db upgrade
+	$(FLASK) mall seed-demo
+
+test: install browser-deps ## the whole suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+browser-deps: ## Debian's Chromium for the browser tests, when we may install it
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	      || echo "Could not install Chromium: browser tests will be skipped."; \
+	  else echo "No $(CHROMIUM) and no root: browser tests will be skipped."; fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+i18n: $(STAMP) ## extract messages, update every catalogue, compile
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+	  --add-comments TRANSLATORS: -o translations/messages.pot --project "Post Mall" .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations
+
+bench: install ## benchmarks of pages and domain code, written to bench/results/
+	$(BIN)/python -m bench
+
+initial-migration: $(STAMP) ## regenerate the initial schema migration from the models
+	@set -e; aside=$$(mktemp -d); scratch=$$(mktemp -d)/scratch.sqlite3; \
+	  rm -f migrations/versions/20261129_0001_initial_schema.py; \
+	  mv migrations/versions/*.py $$aside/ 2>/dev/null || true; \
+	  MALL_DATABASE_URL=sqlite:///$$scratch $(FLASK) db migrate --rev-id 20261129_0001 \
+	    -m "initial schema"; \
+	  mv $$aside/*.py migrations/versions/ 2>/dev/null || true; rm -f $$scratch
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,82 @@
+"""The application factory: a table of contents of named configuration steps."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from mall import cli, errors, hosts, i18n, security, templating
+from mall.visitors import context as visitors
+from mall.config import CONFIGS, ROOT, Config
+from mall.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the mall: portal, storefronts and back offices share one app and one database."""
+    app = Flask(
+        "mall",
+        static_folder=None,  # served on every host by mall.hosts instead
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+        subdomain_matching=True,
+    )
+    configure_settings(app, config, overrides)
+    configure_database(app)
+    configure_extensions(app)
+    hosts.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    visitors.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def configure_settings(app: Flask, config: type[Config] | None, overrides: dict[str, Any]) -> None:
+    """Class defaults, then `MALL_*` environment variables, then explicit overrides (tests)."""
+    if config is None:
+        config = CONFIGS[os.environ.get("MALL_ENV", "development")]
+    app.config.from_object(config)
+    app.config.from_prefixed_env("MALL")
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("MALL_SECRET_KEY must be set in production")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    port = str(app.config["PUBLIC_PORT"] or "")
+    app.config["SERVER_NAME"] = app.config["DOMAIN"] + (f":{port}" if port else "")
+    app.config["TRUSTED_HOSTS"] = [app.config["DOMAIN"], "." + app.config["DOMAIN"]]
+
+
+def configure_database(app: Flask) -> None:
+    """Per-dialect engine options: SQLite needs real transactions and foreign keys."""
+    from mall import database
+
+    database.configure(app)
+
+
+def configure_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every blueprint, explicitly: the portal at `stamps.<domain>`, storefronts at
+    `stamps.<cc>.<domain>`."""
+    from mall.catalogue.views import bp as catalogue_bp
+    from mall.portal.views import bp as portal_bp
+    from mall.visitors.views import portal_bp as link_bp
+    from mall.visitors.views import storefront_bp as link_complete_bp
+    from vendors.storefront.views import bp as storefront_bp
+
+    app.register_blueprint(catalogue_bp, subdomain=hosts.ANY_SITE)
+    app.register_blueprint(portal_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(link_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(link_complete_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)
+    app.register_blueprint(storefront_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)

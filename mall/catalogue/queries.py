@@ -1,0 +1,53 @@
+"""Catalogue reads shared by the portal and the storefronts, each a fixed number of queries
+whatever the size of the catalogue (products and themes come in one extra query each)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from mall.catalogue.models import Collection, Issue, Theme, collection_issue
+from mall.posts.models import Post, PostStatus
+
+
+def issue_listing() -> Select[tuple[Issue]]:
+    """Issues of live posts with what a listing card shows, newest first."""
+    return (
+        select(Issue)
+        .join(Issue.post)
+        .where(Post.status == PostStatus.LIVE)
+        .options(selectinload(Issue.products), selectinload(Issue.themes))
+        .order_by(Issue.issue_date.desc(), Issue.id.desc())
+    )
+
+
+def latest_issues(session: Session, limit: int, post: Post | None = None) -> list[Issue]:
+    query = issue_listing().limit(limit)
+    if post is not None:
+        query = query.where(Issue.post_id == post.id)
+    return list(session.scalars(query))
+
+
+def issue_years(session: Session, post: Post) -> list[int]:
+    """Years with issues, for a storefront's catalogue filter."""
+    year = func.extract("year", Issue.issue_date)
+    rows = session.execute(
+        select(year).where(Issue.post_id == post.id).group_by(year).order_by(year.desc())
+    )
+    return [int(value) for (value,) in rows]
+
+
+def collections_with_counts(session: Session, post: Post) -> list[tuple[Collection, int]]:
+    count = func.count(collection_issue.c.issue_id)
+    rows = session.execute(
+        select(Collection, count)
+        .outerjoin(collection_issue, collection_issue.c.collection_id == Collection.id)
+        .where(Collection.post_id == post.id)
+        .group_by(Collection.id)
+        .order_by(Collection.position, Collection.id)
+    )
+    return [(collection, int(n)) for collection, n in rows]
+
+
+def all_themes(session: Session) -> list[Theme]:
+    return list(session.scalars(select(Theme).order_by(Theme.slug)))

@@ -1,0 +1,31 @@
+"""The `flask mall …` commands, listed explicitly."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+mall_cli = AppGroup("mall", help="Post Mall administration.")
+
+
+def init_app(app: Flask) -> None:
+    from mall.demo.commands import seed_demo
+    from mall.rates.commands import rates_cli
+
+    mall_cli.add_command(seed_demo)
+    mall_cli.add_command(rates_cli)
+    app.cli.add_command(mall_cli)
+
+
+@mall_cli.command("hosts")
+def list_hosts() -> None:
+    """Print the address of the portal and of every live storefront."""
+    from flask import url_for
+
+    from mall.extensions import db
+    from mall.posts.models import Post
+
+    click.echo(url_for("portal.home", _external=True))
+    for post in db.session.scalars(Post.live_query()):
+        click.echo(url_for("storefront.home", cc=post.code, _external=True))

@@ -1,0 +1,51 @@
+"""Column types shared by the models of every feature package."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Enum
+from sqlalchemy.types import TypeDecorator
+
+#: Text in several languages: {"es": "Humedales", "en": "Wetlands"}.
+Translations = dict[str, str]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both SQLite (which forgets zones) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use mall.columns.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def translated() -> JSON:
+    return JSON()
+
+
+def enum_column(enum_class: type[enum.Enum]) -> Enum:
+    """Stored as the enum's value in a VARCHAR with a CHECK, the same on every database."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        name=enum_class.__name__.lower(),
+        validate_strings=True,
+    )

@@ -1,0 +1,44 @@
+"""Engine set-up that differs by dialect. SQLite is the embedded default, so it must behave
+like a real transactional database: foreign keys on, and write transactions that take the
+write lock up front, so that concurrent checkouts queue instead of failing mid-way."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_listening = False
+
+
+def configure(app: Flask) -> None:
+    """Listen once per process; the listeners act only on SQLite connections."""
+    global _listening
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+    if not _listening:
+        event.listen(Engine, "connect", _sqlite_connect)
+        event.listen(Engine, "begin", _sqlite_begin)
+        _listening = True
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Hand transaction control to SQLAlchemy (pysqlite otherwise defers BEGIN and breaks
+    # SAVEPOINT); see SQLAlchemy's "Serializable isolation / Savepoints" recipe.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

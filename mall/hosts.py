@@ -1,0 +1,78 @@
+"""Hosts: the portal at `stamps.<domain>`, a storefront per country at `stamps.<cc>.<domain>`.
+
+Each host is a separate site (`.post` is a public suffix), so everything a page needs —
+static files and stamp artwork included — is served on every host, same-origin."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, current_app, request, send_from_directory
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import BaseConverter
+
+from mall.config import ROOT
+
+PORTAL_SUBDOMAIN = "stamps"
+STOREFRONT_SUBDOMAIN = "stamps.<country:cc>"
+#: Matches the subdomain of any mall host; used for routes that answer everywhere.
+ANY_SITE = "<site:site>"
+STATIC_DIR = ROOT / "mall" / "static"
+
+
+_SITE = re.compile(r"stamps(?:\.[a-z]{2})?")
+
+
+class CountryConverter(BaseConverter):
+    """An ISO 3166 alpha-2 code as it appears in a host name."""
+
+    regex = "[a-z]{2}"
+
+
+class SiteConverter(BaseConverter):
+    """The subdomain of the portal or of any storefront."""
+
+    regex = _SITE.pattern
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["country"] = CountryConverter
+    app.url_map.converters["site"] = SiteConverter
+    app.add_url_rule(
+        "/static/<path:filename>", endpoint="static", view_func=static, subdomain=ANY_SITE
+    )
+    app.url_defaults(_current_site_default)
+
+
+def static(site: str, filename: str) -> ResponseReturnValue:
+    return send_from_directory(STATIC_DIR, filename, max_age=3600)
+
+
+def current_site() -> str:
+    """The subdomain part of the current request's host (`stamps` or `stamps.uy`); the
+    portal's for any other trusted host, so that its error page can still be drawn."""
+    server_name = current_app.config["SERVER_NAME"]
+    site = request.host.removesuffix("." + server_name)
+    return site if _SITE.fullmatch(site) else PORTAL_SUBDOMAIN
+
+
+def is_mall_host(netloc: str) -> bool:
+    """Whether `netloc` (host and port, as in a URL) is the portal or a storefront."""
+    suffix = "." + current_app.config["SERVER_NAME"]
+    netloc = netloc.lower()
+    return netloc.endswith(suffix) and _SITE.fullmatch(netloc[: -len(suffix)]) is not None
+
+
+def local_path(value: str | None) -> str:
+    """`value` if it is a path on this host, else "/": return addresses never leave the
+    host (no `//evil.example`, no `/\\evil.example`)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def _current_site_default(endpoint: str, values: dict[str, Any]) -> None:
+    """Links to every-host routes stay on the host the page was served from."""
+    if "site" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "site"):
+        values["site"] = current_site()

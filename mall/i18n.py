@@ -1,0 +1,129 @@
+"""Locales: which one a page speaks, how translated content is picked, and how prices and
+dates are written for the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from babel import Locale, UnknownLocaleError
+from flask import (
+    Flask,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_decimal, get_locale
+
+from mall.hosts import ANY_SITE, local_path
+from mall.money import Money, format_money
+
+#: Names of the interface languages, each in its own language, for the switcher.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "nl": "Nederlands",
+    "km": "ខ្មែរ",
+    "sw": "Kiswahili",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.add_url_rule("/language/<code>", "set_language", set_language, subdomain=ANY_SITE)
+    app.jinja_env.filters["money"] = money_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["language_name"] = language_name
+    app.context_processor(_template_globals)
+
+
+def offered_locales() -> list[str]:
+    """Interface languages plus, on a storefront, the languages its post publishes in."""
+    offered = list(current_app.config["SUPPORTED_LOCALES"])
+    post = g.get("post")
+    if post is not None:
+        offered += [code for code in post.locales if code not in offered]
+    return offered
+
+
+def select_locale() -> str:
+    """The visitor's choice (remembered per host), else the storefront's language, else
+    the browser's `Accept-Language`, else English."""
+    offered = offered_locales()
+    chosen = session.get("locale")
+    if chosen in offered:
+        return chosen
+    user = g.get("buyer_locale")
+    if user in offered:
+        return user
+    post = g.get("post")
+    if post is not None:
+        return post.default_locale
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(offered) or default
+
+
+def set_language(site: str, code: str) -> ResponseReturnValue:
+    """Remember the visitor's language on this host and go back where they were."""
+    if code in offered_locales() or code in LANGUAGE_NAMES:
+        session["locale"] = code
+    return redirect(local_path(request.args.get("next")))
+
+
+def formatting_locale() -> Locale:
+    """The page's language, with the storefront's territory where CLDR knows the pair, so a
+    Spanish page on stamps.uy.post writes pesos as `$ 15,00`, as Uruguayans do."""
+    language = str(get_locale() or "en").split("_")[0]
+    post = g.get("post")
+    if post is not None:
+        try:
+            return Locale(language, post.code.upper())
+        except UnknownLocaleError:
+            pass
+    return Locale.parse(language)
+
+
+def localized(values: Mapping[str, str] | None) -> str:
+    """Pick the page's language from a {locale: text} mapping, then English, then whatever
+    language the text was written in."""
+    if not values:
+        return ""
+    language = str(get_locale() or "en").split("_")[0]
+    for code in (language, "en"):
+        if values.get(code):
+            return values[code]
+    return next(iter(values.values()))
+
+
+def money_filter(money: Money) -> str:
+    return format_money(money, formatting_locale())
+
+
+def date_filter(value, format: str = "long") -> str:  # noqa: A002 - Jinja filter argument
+    return format_date(value, format=format)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("espagnol" on a French page)."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def _template_globals() -> dict:
+    current = str(get_locale() or "en")
+    return {
+        "current_locale": current,
+        "language_choices": [
+            (code, LANGUAGE_NAMES.get(code, code)) for code in offered_locales()
+        ],
+        "language_url": lambda code: url_for(
+            "set_language", code=code, next=request.full_path.rstrip("?")
+        ),
+    }

@@ -1,0 +1,27 @@
+"""Every feature's models, imported explicitly, so that Alembic's autogenerate (which compares
+the database with the models it has seen) sees all tables, whether or not the app itself
+happens to import a feature yet. Add a line here with every new models module."""
+
+from mall.accounts import models as accounts_models
+from mall.cart import models as cart_models
+from mall.catalogue import models as catalogue_models
+from mall.catalogue import search as catalogue_search
+from mall.content import models as content_models
+from mall.mail import models as mail_models
+from mall.payments import models as payments_models
+from mall.posts import models as posts_models
+from mall.rates import models as rates_models
+from mall.visitors import models as visitors_models
+
+__all__ = [
+    "accounts_models",
+    "cart_models",
+    "catalogue_models",
+    "catalogue_search",
+    "content_models",
+    "mail_models",
+    "payments_models",
+    "posts_models",
+    "rates_models",
+    "visitors_models",
+]

@@ -1,0 +1,167 @@
+"""Money as a value type: an integer amount in minor units and an ISO 4217 code.
+
+Floats never enter: they cannot hold 0.10 exactly, and a mall that settles to the minor
+unit cannot afford "almost". Precision comes from CLDR (via Babel): JPY 0, UYU 2, KWD 3."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+from babel.numbers import list_currencies as _list_currencies
+
+
+class CurrencyMismatch(ValueError):
+    """Two amounts in different currencies were combined."""
+
+
+@cache
+def known_currencies() -> frozenset[str]:
+    return frozenset(_list_currencies())
+
+
+@cache
+def precision(currency: str) -> int:
+    """Digits after the decimal point for `currency`, as CLDR defines them."""
+    return get_currency_precision(currency)
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    """An exact amount: `Money(1500, "UYU")` is 15.00 Uruguayan pesos."""
+
+    #: Amount in the currency's minor unit (cents, centimos; yen have none).
+    amount: int
+    #: ISO 4217 code, upper case.
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise TypeError(f"Money amount must be an int of minor units, not {self.amount!r}")
+        if self.currency not in known_currencies():
+            raise ValueError(f"Unknown currency {self.currency!r}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def from_decimal(cls, value: Decimal | str | int, currency: str) -> Money:
+        """Round half-up to the currency's minor unit (once: callers never round twice).
+
+        Floats and bools are refused like in the constructor; text that is not a finite
+        number ("abc", "NaN", "Infinity") is a ValueError rather than a bare decimal signal."""
+        if isinstance(value, float | bool):
+            raise TypeError(f"Money refuses {type(value).__name__}s: {value!r}")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"Not a decimal amount: {value!r}") from None
+        if not number.is_finite():
+            raise ValueError(f"Not a finite amount: {value!r}")
+        exponent = Decimal(1).scaleb(-precision(currency))
+        with localcontext() as context:
+            # Enough digits that quantize never refuses a large but legitimate amount.
+            context.prec = max(context.prec, number.adjusted() + precision(currency) + 2)
+            quantized = number.quantize(exponent, rounding=ROUND_HALF_UP)
+            return cls(int(quantized.scaleb(precision(currency))), currency)
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-precision(self.currency))
+
+    def _same(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            raise TypeError(f"Cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"{self.currency} and {other.currency} do not mix")
+        return other
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + self._same(other).amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.amount - self._same(other).amount, self.currency)
+
+    def __mul__(self, quantity: int) -> Money:
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise TypeError("Money can only be multiplied by a whole quantity")
+        return Money(self.amount * quantity, self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        return self.amount < self._same(other).amount
+
+    def __le__(self, other: Money) -> bool:
+        return self.amount <= self._same(other).amount
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    def format(self, locale: Locale | str) -> str:
+        return format_money(self, locale)
+
+
+def money_sum(amounts: Iterable[Money], currency: str) -> Money:
+    """Sum exactly; an empty sum is zero in `currency` (which is why it must be named)."""
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total
+
+
+@cache
+def _ambiguous_symbols(locale: Locale) -> frozenset[str]:
+    """Symbols that stand for more than one currency in this locale (`$`, `kr`, `£`…)."""
+    seen: dict[str, int] = {}
+    for code in known_currencies():
+        symbol = locale.currency_symbols.get(code)
+        if symbol and symbol != code:
+            seen[symbol] = seen.get(symbol, 0) + 1
+    generic = {"$", "kr", "£", "¥", "Rs", "₨", "Fr.", "R"}
+    return frozenset(symbol for symbol, count in seen.items() if count > 1) | generic
+
+
+def format_money(money: Money, locale: Locale | str) -> str:
+    """Format for a reader in `locale`; where the symbol could mean another currency to that
+    reader (`$` for UYU to an American), the ISO code is shown instead."""
+    locale = Locale.parse(locale)
+    symbol = get_currency_symbol(money.currency, locale)
+    own = _territory_currency(locale)
+    pattern = None
+    if symbol != money.currency and symbol in _ambiguous_symbols(locale) and money.currency != own:
+        pattern = _code_pattern(locale)
+    text = format_currency(
+        money.to_decimal(), money.currency, locale=locale, format=pattern, currency_digits=True
+    )
+    # CLDR's currency spacing: a letter code never touches the digits ("UYU 15.00").
+    return _CODE_BEFORE_DIGIT.sub("\\1\xa0", _CODE_AFTER_DIGIT.sub("\xa0\\1", text))
+
+
+_CODE_BEFORE_DIGIT = re.compile(r"([A-Z]{3})(?=[\d-])")
+_CODE_AFTER_DIGIT = re.compile(r"(?<=\d)([A-Z]{3})")
+
+
+@cache
+def _territory_currency(locale: Locale) -> str | None:
+    from babel.numbers import get_territory_currencies
+
+    if not locale.territory:
+        return None
+    currencies = get_territory_currencies(locale.territory)
+    return currencies[0] if currencies else None
+
+
+@cache
+def _code_pattern(locale: Locale) -> str:
+    """The locale's currency pattern with the symbol placeholder replaced by the ISO code."""
+    pattern = locale.currency_formats["standard"].pattern
+    return pattern.replace("¤", "¤¤") if "¤¤" not in pattern else pattern

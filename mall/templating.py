@@ -1,0 +1,37 @@
+"""Template helpers that are about pages, not about language or money."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+
+from mall.catalogue.labels import label
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["label"] = label
+
+
+def page_url(number: int) -> str:
+    """The current listing with another page number, keeping every filter."""
+    args = request.args.to_dict()
+    args["page"] = str(number)
+    return url_for(request.endpoint or "portal.home", **(request.view_args or {}), **args)
+
+
+def paragraphs(text: str) -> list[tuple[str, str]]:
+    """Split page text into ("h", heading) and ("p", paragraph) blocks. Content is plain text,
+    never HTML, so nothing a post types can inject markup."""
+    blocks: list[tuple[str, str]] = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        block = block.strip()
+        if not block:
+            continue
+        lines = block.split("\n")
+        if lines[0].startswith("## "):
+            blocks.append(("h", lines[0][3:].strip()))
+            lines = lines[1:]
+        if lines:
+            blocks.append(("p", " ".join(line.strip() for line in lines)))
+    return blocks

@@ -1,0 +1,96 @@
+"""Joining a host's session to the visitor known at the portal, without a shared cookie.
+
+Like single sign-on across domains: the storefront sends the browser to the portal, which
+knows (or creates) the visitor and sends it back with a signed, single-use token valid for
+a minute, bound to the one host that asked. Only the mall's own hosts are ever redirected
+to, so the link can never be used as an open redirect."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from mall.hosts import is_mall_host
+from mall.visitors.models import LinkToken, Visitor
+
+LINK_SECONDS = 60
+_SALT = "mall.host-link"
+
+
+class LinkRefused(Exception):
+    """A link token that is expired, tampered with, replayed or meant for another host."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def mall_target(url: str, scheme: str) -> SplitResult | None:
+    """`url` parsed, if it is an absolute address on one of the mall's hosts with the
+    current scheme; otherwise None."""
+    try:
+        target = urlsplit(url)
+    except ValueError:
+        return None
+    if target.scheme != scheme or target.username or target.password:
+        return None
+    if not is_mall_host(target.netloc):
+        return None
+    return target
+
+
+def issue_link(session: Session, visitor: Visitor, target: SplitResult, now: datetime) -> str:
+    """The address on the target host that completes the link, then goes to `target`."""
+    jti = secrets.token_urlsafe(32)
+    session.add(
+        LinkToken(
+            id=jti,
+            visitor_id=visitor.id,
+            host=target.netloc,
+            expires_at=now + timedelta(seconds=LINK_SECONDS),
+        )
+    )
+    session.flush()
+    token = _serializer().dumps({"jti": jti, "host": target.netloc})
+    back = urlunsplit(("", "", target.path or "/", target.query, ""))
+    query = urlencode({"token": token, "next": back})
+    return urlunsplit((target.scheme, target.netloc, "/link/complete", query, ""))
+
+
+def redeem_link(session: Session, token: str, host: str, now: datetime) -> Visitor:
+    """The visitor the token stands for; it can be redeemed once, on `host`, in time."""
+    try:
+        data = _serializer().loads(token, max_age=LINK_SECONDS)
+    except SignatureExpired as error:
+        raise LinkRefused("expired") from error
+    except BadSignature as error:
+        raise LinkRefused("tampered") from error
+    if not isinstance(data, dict) or data.get("host") != host:
+        raise LinkRefused("wrong host")
+    used = session.execute(
+        update(LinkToken)
+        .where(
+            LinkToken.id == data.get("jti"),
+            LinkToken.host == host,
+            LinkToken.used_at.is_(None),
+            LinkToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(LinkToken.visitor_id)
+    ).scalar_one_or_none()
+    if used is None:
+        raise LinkRefused("replayed or expired")
+    visitor = session.get(Visitor, used)
+    if visitor is None:
+        raise LinkRefused("unknown visitor")
+    return visitor

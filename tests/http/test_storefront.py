@@ -1,0 +1,184 @@
+"""A storefront's pages through the test client, on the post's own host."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from mall.content.models import ContactMessage, NewsItem, Page, PageKind
+from mall.extensions import db
+from tests.support.hosts import csrf_token, storefront
+
+UY = storefront("uy")
+
+
+@pytest.fixture
+def uruguay(make_post, make_issue, make_product):
+    post = make_post("uy", primary_color="#0038a8")
+    issue = make_issue(
+        post,
+        slug="humedales",
+        title={"es": "Humedales para nuestro futuro", "en": "Wetlands for our future"},
+        description={"es": "Convención Ramsar.", "en": "The Ramsar Convention."},
+        issue_date=date(2018, 10, 22),
+        wns_numbers=["UY003.18"],
+        designer="Carlos Menck",
+        print_run=12000,
+        themes=["birds"],
+    )
+    make_product(issue, sku="UY-2018-003", price_minor=1500, stock=3, face_value="$ 15")
+    make_product(issue, sku="UY-2018-003-FDC", price_minor=24000, stock=0)
+    return post
+
+
+def test_home_shows_new_issues_in_the_posts_language(client, uruguay):
+    html = client.get(UY + "/").get_data(as_text=True)
+    assert 'lang="es"' in html
+    assert "Humedales para nuestro futuro" in html
+    assert "Publicación verificada" in html or "Verified post" in html
+
+
+def test_issue_page_shows_wns_details_and_prices_in_pesos(client, uruguay):
+    response = client.get(UY + "/issues/humedales")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "UY003.18" in html
+    assert "Carlos Menck" in html
+    assert "$\xa015,00" in html  # es_UY writes pesos with its own symbol
+    assert "$\xa0240,00" in html
+    assert "12.000" in html  # the print run, with Spanish grouping
+
+
+def test_issue_page_in_english_shows_the_currency_code(client, uruguay):
+    client.get(UY + "/language/en?next=/")
+    html = client.get(UY + "/issues/humedales").get_data(as_text=True)
+    assert "Wetlands for our future" in html
+    assert "UYU\xa015.00" in html
+    assert "Sold out" in html
+    assert "Only 3 left" in html
+
+
+def test_switching_to_french_shows_french_interface(client, uruguay):
+    response = client.get(UY + "/language/fr?next=/issues/humedales", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert 'lang="fr"' in html
+    assert "Épuisé" in html  # "Sold out"
+
+
+def test_language_switch_refuses_to_redirect_off_the_host(client, uruguay):
+    response = client.get(UY + "/language/fr?next=//evil.example/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_issue_is_a_404(client, uruguay):
+    assert client.get(UY + "/issues/nope").status_code == 404
+
+
+def test_another_posts_issue_is_not_found_on_this_storefront(client, uruguay, make_post, make_issue):
+    dutch = make_issue(make_post("nl"), slug="tulpen", title={"nl": "Tulpen"})
+    assert client.get(UY + f"/issues/{dutch.slug}").status_code == 404
+    assert client.get(storefront("nl") + "/issues/humedales").status_code == 404
+
+
+def test_catalogue_filters_by_year(client, uruguay, make_issue):
+    make_issue(uruguay, slug="carnaval", title={"es": "Carnaval"}, issue_date=date(2015, 2, 1))
+    html = client.get(UY + "/catalogue?year=2015").get_data(as_text=True)
+    assert "Carnaval" in html
+    assert "Humedales" not in html
+
+
+@pytest.mark.parametrize("path", ["/history", "/about", "/faq"])
+def test_content_pages(client, uruguay, path):
+    kind = PageKind(path.strip("/"))
+    assert client.get(UY + path).status_code == 404
+    db.session.add(Page(post_id=uruguay.id, kind=kind, title={"es": "Título"},
+                        body={"es": "## Sección\n\nPrimer párrafo <b>sin</b> marcas."}))
+    db.session.commit()
+    html = client.get(UY + path).get_data(as_text=True)
+    assert "<h2>Sección</h2>" in html
+    assert "&lt;b&gt;sin&lt;/b&gt;" in html  # content is text, never markup
+
+
+def test_news_list_and_item(client, uruguay):
+    db.session.add(NewsItem(post_id=uruguay.id, slug="ramsar", published_on=date(2018, 10, 22),
+                            title={"es": "Lanzamiento"}, body={"es": "Se realizó el lanzamiento."}))
+    db.session.commit()
+    assert "Lanzamiento" in client.get(UY + "/news").get_data(as_text=True)
+    assert "Se realizó" in client.get(UY + "/news/ramsar").get_data(as_text=True)
+    assert client.get(UY + "/news/other").status_code == 404
+
+
+def test_contact_form_stores_the_message_for_this_post(client, uruguay):
+    token = csrf_token(client, UY + "/contact")
+    response = client.post(UY + "/contact", data={
+        "csrf_token": token, "name": "Ana", "email": "ana@example.com",
+        "subject": "Hoja Ramsar", "message": "¿Quedan hojas del Ramsar?",
+    })
+    assert response.status_code == 302
+    message = db.session.scalars(select(ContactMessage)).one()
+    assert (message.post_id, message.email, message.locale) == (uruguay.id, "ana@example.com", "es")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("email", "not-an-email"), ("message", "short"), ("name", "")]
+)
+def test_contact_form_bad_input_is_explained_and_nothing_is_stored(client, uruguay, field, value):
+    data = {"name": "Ana", "email": "ana@example.com", "subject": "Hola",
+            "message": "Un mensaje suficientemente largo."}
+    data[field] = value
+    data["csrf_token"] = csrf_token(client, UY + "/contact")
+    response = client.post(UY + "/contact", data=data)
+    assert response.status_code == 400
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert 'value="Ana"' in response.get_data(as_text=True) or field == "name"
+    assert db.session.scalars(select(ContactMessage)).all() == []
+
+
+def test_contact_form_without_csrf_token_is_refused(client, uruguay):
+    response = client.post(UY + "/contact", data={
+        "name": "Ana", "email": "ana@example.com", "subject": "x", "message": "long enough text",
+    })
+    assert response.status_code == 400
+    assert db.session.scalars(select(ContactMessage)).all() == []
+
+
+def test_theme_css_carries_the_posts_colours(client, uruguay):
+    response = client.get(UY + "/theme.css")
+    assert "--brand:#0038a8" in response.get_data(as_text=True)
+    assert response.content_type.startswith("text/css")
+
+
+@pytest.mark.parametrize("path", ["/", "/catalogue", "/issues/big", "/search?q=stamp"])
+def test_query_count_does_not_grow_with_the_catalogue(
+    client, count_queries, make_post, make_issue, make_product, path
+):
+    post = make_post("nl")
+    big = make_issue(post, slug="big", title={"nl": "Groot", "en": "Big stamp"})
+    for _ in range(4):
+        make_product(big)
+
+    def fill(issues: int) -> None:
+        for n in range(issues):
+            issue = make_issue(post, title={"nl": f"Postzegel {n}", "en": f"Stamp {n}"})
+            for _ in range(4):
+                make_product(issue)
+
+    fill(10)
+    _index_all()
+    with count_queries() as small:
+        assert client.get(storefront("nl") + path).status_code == 200
+    fill(100)
+    _index_all()
+    with count_queries() as large:
+        assert client.get(storefront("nl") + path).status_code == 200
+    assert len(large) == len(small), (small, large)
+
+
+def _index_all() -> None:
+    from mall.catalogue.search import rebuild_index
+
+    rebuild_index(db.session)
+    db.session.commit()

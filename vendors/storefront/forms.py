@@ -1,0 +1,19 @@
+"""Forms a storefront visitor fills in."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("Email address"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    message = TextAreaField(
+        _l("Message"), validators=[DataRequired(), Length(min=10, max=5000)]
+    )

@@ -1,0 +1,175 @@
+"""The public storefront of one post, at `stamps.<cc>.<domain>`.
+
+The post is resolved once per request from the host and kept on `g.post`; every query here
+is filtered by it, and a host whose post is unknown or not live is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mall.catalogue.models import Collection, Issue
+from mall.catalogue.queries import collections_with_counts, issue_listing, issue_years
+from mall.catalogue.queries import latest_issues
+from mall.catalogue.search import SearchForm, search_issues
+from mall.content.models import ContactMessage, NewsItem, Page, PageKind
+from mall.extensions import db
+from mall.posts.models import Post, PostStatus
+from vendors.storefront.forms import ContactForm
+
+bp = Blueprint("storefront", __name__)
+
+
+@bp.url_value_preprocessor
+def load_post(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    code = (values or {}).pop("cc", None)
+    post = db.session.scalar(select(Post).where(Post.code == code))
+    if post is None or post.status is not PostStatus.LIVE:
+        abort(404, description=_("There is no post's storefront at this address."))
+    g.post = post
+
+
+@bp.url_defaults
+def add_country(_endpoint: str, values: dict[str, Any]) -> None:
+    if "cc" not in values and g.get("post") is not None:
+        values["cc"] = g.post.code
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    post: Post = g.post
+    return render_template(
+        "storefront/home.html",
+        new_issues=latest_issues(db.session, 8, post),
+        collections=collections_with_counts(db.session, post),
+        news=_recent_news(post, 3),
+    )
+
+
+@bp.get("/catalogue")
+def catalogue() -> ResponseReturnValue:
+    post: Post = g.post
+    year = request.args.get("year", type=int)
+    query = issue_listing().where(Issue.post_id == post.id)
+    if year:
+        query = query.where(Issue.issue_date.between(f"{year}-01-01", f"{year}-12-31"))
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "storefront/catalogue.html", page=page, years=issue_years(db.session, post), year=year
+    )
+
+
+@bp.get("/issues/<slug>")
+def issue(slug: str) -> ResponseReturnValue:
+    found = db.session.scalar(
+        select(Issue)
+        .where(Issue.post_id == g.post.id, Issue.slug == slug)
+        .options(selectinload(Issue.products), selectinload(Issue.themes))
+    )
+    if found is None:
+        abort(404, description=_("This issue is not in the catalogue."))
+    return render_template("storefront/issue.html", issue=found)
+
+
+@bp.get("/collections")
+def collections() -> ResponseReturnValue:
+    return render_template(
+        "storefront/collections.html", collections=collections_with_counts(db.session, g.post)
+    )
+
+
+@bp.get("/collections/<slug>")
+def collection(slug: str) -> ResponseReturnValue:
+    found = db.session.scalar(
+        select(Collection).where(Collection.post_id == g.post.id, Collection.slug == slug)
+    )
+    if found is None:
+        abort(404, description=_("This collection does not exist."))
+    query = issue_listing().where(Issue.id.in_(
+        select(Issue.id).join(Collection.issues).where(Collection.id == found.id)
+    ))
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("storefront/collection.html", collection=found, page=page)
+
+
+@bp.get("/news")
+def news() -> ResponseReturnValue:
+    return render_template("storefront/news.html", items=_recent_news(g.post, 50))
+
+
+@bp.get("/news/<slug>")
+def news_item(slug: str) -> ResponseReturnValue:
+    item = db.session.scalar(
+        select(NewsItem).where(NewsItem.post_id == g.post.id, NewsItem.slug == slug)
+    )
+    if item is None:
+        abort(404, description=_("This news item does not exist."))
+    return render_template("storefront/news_item.html", item=item)
+
+
+def page(kind: PageKind) -> ResponseReturnValue:
+    found = db.session.scalar(select(Page).where(Page.post_id == g.post.id, Page.kind == kind))
+    if found is None:
+        abort(404, description=_("This page has not been written yet."))
+    return render_template("storefront/page.html", page=found)
+
+
+for _kind in PageKind:
+    bp.add_url_rule(f"/{_kind.value}", _kind.value, page, defaults={"kind": _kind})
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+def contact() -> ResponseReturnValue:
+    form = ContactForm()
+    if form.validate_on_submit():
+        db.session.add(
+            ContactMessage(
+                post_id=g.post.id,
+                name=form.name.data,
+                email=form.email.data,
+                subject=form.subject.data,
+                message=form.message.data,
+                locale=str(get_locale()),
+            )
+        )
+        db.session.commit()
+        flash(_("Thank you: your message has been sent to the post."), "success")
+        return redirect(url_for(".contact"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("storefront/contact.html", form=form), status
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    results = None
+    if form.validate():
+        query = form.to_query(post=g.post, per_page=current_app.config["PAGE_SIZE"])
+        results = search_issues(db.session, query)
+    return render_template("storefront/search.html", form=form, results=results)
+
+
+@bp.get("/theme.css")
+def theme_css() -> ResponseReturnValue:
+    """The post's colours as CSS variables: branding without inline styles (CSP)."""
+    post: Post = g.post
+    css = f":root{{--brand:{post.primary_color};--accent:{post.accent_color}}}\n"
+    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=300"}
+
+
+def _recent_news(post: Post, limit: int) -> list[NewsItem]:
+    return list(
+        db.session.scalars(
+            select(NewsItem)
+            .where(NewsItem.post_id == post.id)
+            .order_by(NewsItem.published_on.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (or `python -m bench`). Speed is measured here, never in tests."""

@@ -1,0 +1,330 @@
+"""Search below the web layer: the folding of words, the form's validation, pagination, and
+`search_issues` and the index against the suite's database (SQLite FTS5, or PostgreSQL full
+text when MALL_TEST_DATABASE_URL points at one)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+from werkzeug.datastructures import MultiDict
+
+from mall.catalogue.models import Issue, ProductFormat
+from mall.catalogue.search import (
+    IssueSearch,
+    SearchForm,
+    SearchQuery,
+    SearchResults,
+    backend_for,
+    fold,
+    index_issues,
+    rebuild_index,
+    search_issues,
+    search_terms,
+)
+from mall.extensions import db
+from mall.posts.models import PostStatus
+
+# -- Words -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "terms"),
+    [
+        ("Humedales", ["humedales"]),
+        ("SEÑOR Niño", ["senor", "nino"]),
+        ("UY003.18", ["uy003", "18"]),
+        ("first-day_cover", ["first", "day", "cover"]),
+        ('"birds" OR fau* NEAR(a b) ^x -y :* & | !z \'q\'', [
+            "birds", "or", "fau", "near", "a", "b", "x", "y", "z", "q",
+        ]),
+        ("ﬁrst ２０１８", ["first", "2018"]),
+        ("Straße", ["strasse"]),
+        ("  ?!… ", []),
+    ],
+)
+def test_search_terms_are_folded_letters_and_digits(typed, terms):
+    assert search_terms(typed) == terms
+
+
+def test_folding_keeps_the_marks_that_are_part_of_a_letter():
+    """Khmer vowel signs are combining marks too, but without them the word is another."""
+    assert fold("ប្រៃសណីយ៍") == "ប្រៃសណីយ៍"
+    assert fold("Ελλάδα") == "ελλαδα"
+
+
+# -- Pagination ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("total", "page", "pages", "prev_num", "next_num"),
+    [
+        (0, 1, 0, None, None),
+        (24, 1, 1, None, None),
+        (25, 1, 2, None, 2),
+        (25, 2, 2, 1, None),
+        (100, 3, 5, 2, 4),
+        (10, 7, 1, 6, None),  # a page past the end: the way back still works
+    ],
+)
+def test_results_paginate_like_flask_sqlalchemy(total, page, pages, prev_num, next_num):
+    results = SearchResults(items=[], total=total, page=page, per_page=24)
+    assert results.pages == pages
+    assert (results.prev_num, results.next_num) == (prev_num, next_num)
+    assert results.has_prev is (prev_num is not None)
+    assert results.has_next is (next_num is not None)
+
+
+# -- The form --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def posts(make_post, make_issue):
+    uy = make_post("uy")
+    make_post("nl")
+    make_post("jp", status=PostStatus.SUSPENDED)
+    make_issue(uy, themes=["birds"])
+    return uy
+
+
+def _form(app, **args):
+    with app.test_request_context("/search"):
+        form = SearchForm(MultiDict(args))
+        form.validate()
+        return form
+
+
+def test_form_turns_the_query_string_into_a_query(app, posts):
+    form = _form(
+        app, q="  humedales ", country="nl", theme="birds", year="2018", format="set", page="2"
+    )
+    assert form.errors == {}
+    assert form.to_query(per_page=12) == SearchQuery(
+        words="humedales", country="nl", theme="birds", year=2018,
+        format=ProductFormat.SET, page=2, per_page=12,
+    )
+
+
+def test_blank_fields_are_no_filter(app, posts):
+    form = _form(app, q="", country="", theme="", year="", format="", page="")
+    assert form.errors == {}
+    assert form.to_query() == SearchQuery()
+
+
+def test_a_storefront_searches_its_own_post_whatever_the_query_string_says(app, posts):
+    form = _form(app, country="nl")
+    assert form.to_query(post=posts) == SearchQuery(country="uy", post_id=posts.id)
+
+
+def test_country_choices_are_live_posts_with_their_names(app, posts):
+    form = _form(app)
+    assert [(value, str(label)) for value, label in form.country.choices] == [
+        ("", "Any country"), ("nl", "Netherlands"), ("uy", "Uruguay"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "message"),
+    [
+        ({"year": "abc"}, "year", "Not a valid integer value."),
+        ({"year": "1700"}, "year", "Choose a year between 1840 and 2100."),
+        ({"page": "-1"}, "page", "Choose a page between 1 and 10000."),
+        ({"page": "9" * 40}, "page", "Choose a page between 1 and 10000."),
+        ({"country": "jp"}, "country", "Not a valid choice."),  # not live
+        ({"country": "zz"}, "country", "Not a valid choice."),
+        ({"theme": "unicorns"}, "theme", "Not a valid choice."),
+        ({"format": "poster"}, "format", "Not a valid choice."),
+        ({"q": "x" * 201}, "q", "Field cannot be longer than 200 characters."),
+    ],
+)
+def test_bad_values_are_one_clear_error_each(app, posts, args, field, message):
+    form = _form(app, **args)
+    assert form.errors == {field: [message]}
+
+
+# -- Searching -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(make_post, make_issue, make_product):
+    """Three posts, one of them suspended, with issues told apart by words and filters."""
+    uy = make_post("uy")
+    nl = make_post("nl")
+    jp = make_post("jp", status=PostStatus.SUSPENDED)
+    issues = {
+        "humedales": make_issue(
+            uy, title={"es": "Humedales del Este", "en": "Wetlands of the East"},
+            description={"es": "Aves del señor Ramsar."}, issue_date=date(2018, 10, 22),
+            wns_numbers=["UY003.18"], designer="Carlos Menck", themes=["birds"],
+        ),
+        "carnaval": make_issue(
+            uy, title={"es": "Carnaval"}, description={"es": "Murgas y humedales de tambores."},
+            issue_date=date(2019, 2, 1), themes=["carnival"],
+        ),
+        "vogels": make_issue(
+            nl, title={"nl": "Vogels", "en": "Birds"}, issue_date=date(2020, 5, 1),
+            printer="Joh. Enschedé", themes=["birds"],
+        ),
+        "sakura": make_issue(jp, title={"en": "Humedales of Japan"}, themes=["birds"]),
+    }
+    make_product(issues["humedales"], format=ProductFormat.SOUVENIR_SHEET)
+    make_product(issues["carnaval"], format=ProductFormat.SET)
+    make_product(issues["vogels"], format=ProductFormat.SET)
+    rebuild_index(db.session)
+    db.session.commit()
+    return issues
+
+
+def _titles(query: SearchQuery) -> list[str]:
+    """Each issue found, by its title in the first language it was written in."""
+    return [next(iter(issue.title.values())) for issue in search_issues(db.session, query).items]
+
+
+def test_words_ignore_case_and_accents_and_rank_titles_first(catalogue):
+    assert _titles(SearchQuery(words="HUMEDALES")) == ["Humedales del Este", "Carnaval"]
+    assert _titles(SearchQuery(words="senor")) == ["Humedales del Este"]
+    assert _titles(SearchQuery(words="enschede")) == ["Vogels"]
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("uy003.18", ["Humedales del Este"]),  # its WNS number
+        ("menck", ["Humedales del Este"]),  # its designer
+        ("wetlands", ["Humedales del Este"]),  # its title in another language
+        ("hume", ["Humedales del Este", "Carnaval"]),  # the last word is a prefix
+        ("hume este", []),  # earlier words are whole words
+        ("nederland vogels", ["Vogels"]),  # the post's country
+        ("aves", ["Humedales del Este"]),
+        ("carnival", ["Carnaval"]),  # its theme
+    ],
+)
+def test_an_issue_is_found_by_every_word_about_it(catalogue, words, found):
+    assert _titles(SearchQuery(words=words)) == found
+
+
+def test_query_syntax_typed_by_a_visitor_is_only_words(catalogue):
+    assert _titles(SearchQuery(words='"humedales* AND (NEAR ^ : & |')) == []
+    assert _titles(SearchQuery(words='humedales"')) == ["Humedales del Este", "Carnaval"]
+
+
+def test_without_words_every_issue_matches_newest_first(catalogue):
+    expected = ["Vogels", "Carnaval", "Humedales del Este"]
+    assert _titles(SearchQuery()) == expected
+    assert _titles(SearchQuery(words=" ?! ")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        (SearchQuery(country="nl"), ["Vogels"]),
+        (SearchQuery(theme="birds"), ["Vogels", "Humedales del Este"]),
+        (SearchQuery(year=2019), ["Carnaval"]),
+        (SearchQuery(format=ProductFormat.SET), ["Vogels", "Carnaval"]),
+        (SearchQuery(format=ProductFormat.SET, country="uy"), ["Carnaval"]),
+        (SearchQuery(words="humedales", theme="carnival"), ["Carnaval"]),
+        (SearchQuery(year=2017), []),
+    ],
+)
+def test_filters_combine(catalogue, query, found):
+    assert _titles(query) == found
+
+
+def test_a_storefront_search_sees_only_its_post(catalogue):
+    post_id = catalogue["vogels"].post_id
+    assert _titles(SearchQuery(words="birds", post_id=post_id)) == ["Vogels"]
+
+
+def test_issues_of_posts_that_are_not_live_never_appear(catalogue):
+    assert _titles(SearchQuery(words="japan")) == []
+    catalogue["sakura"].post.status = PostStatus.LIVE
+    db.session.commit()
+    assert _titles(SearchQuery(words="japan")) == ["Humedales of Japan"]
+
+
+def test_pages(make_post, make_issue):
+    post = make_post("uy")
+    for day in range(1, 6):
+        make_issue(post, title={"es": f"Sello {day}"}, issue_date=date(2020, 1, day))
+    rebuild_index(db.session)
+    results = search_issues(db.session, SearchQuery(words="sello", page=2, per_page=2))
+    assert [issue.title["es"] for issue in results.items] == ["Sello 3", "Sello 2"]
+    assert (results.total, results.pages, results.prev_num, results.next_num) == (5, 3, 1, 3)
+    assert search_issues(db.session, SearchQuery(page=4, per_page=2)).items == []
+
+
+@pytest.mark.parametrize("words", ["", "sello"])
+def test_query_count_does_not_grow_with_results(make_post, make_issue, make_product,
+                                                count_queries, words):
+    post = make_post("uy")
+
+    def searched(n: int) -> int:
+        for _ in range(n):
+            issue = make_issue(post, title={"es": "Sello"}, themes=["birds", "flowers"])
+            make_product(issue)
+            make_product(issue, format=ProductFormat.SET)
+        rebuild_index(db.session)
+        db.session.commit()
+        db.session.expunge_all()
+        with count_queries() as queries:
+            results = search_issues(db.session, SearchQuery(words=words, per_page=50))
+            for issue in results.items:  # what a result card reads
+                _ = issue.post.code, [p.price for p in issue.products], issue.themes
+        return len(queries)
+
+    assert searched(3) == searched(27) == 4
+
+
+# -- The index -------------------------------------------------------------------------------
+
+
+def test_editing_an_issue_and_indexing_it_again_replaces_its_words(catalogue):
+    issue = catalogue["carnaval"]
+    issue.title = {"es": "Llamadas"}
+    index_issues(db.session, [issue])
+    db.session.commit()
+    assert _titles(SearchQuery(words="llamadas")) == ["Llamadas"]
+    assert _titles(SearchQuery(words="carnaval")) == []
+    assert _titles(SearchQuery(words="murgas")) == ["Llamadas"]
+    assert db.session.scalar(select(db.func.count()).select_from(IssueSearch)) == 4
+
+
+def test_a_deleted_issue_leaves_no_words_behind(make_post, make_issue):
+    """On SQLite the index is an external-content FTS5 table: only the triggers remove a
+    deleted issue's words, and stale words would match the next issue, which SQLite gives
+    the same id."""
+    post = make_post("nl")
+    issue = make_issue(post, title={"nl": "Vogels"})
+    index_issues(db.session, [issue])
+    db.session.commit()
+    issue_id = issue.id
+    db.session.delete(issue)
+    db.session.commit()
+    assert db.session.get(IssueSearch, issue_id) is None
+    index_issues(db.session, [make_issue(post, title={"nl": "Bloemen"})])
+    db.session.commit()
+    assert _titles(SearchQuery(words="vogels")) == []
+    assert _titles(SearchQuery(words="bloemen")) == ["Bloemen"]
+
+
+def test_new_issues_are_flushed_and_indexed_but_not_committed(make_post):
+    post = make_post("nl")
+    issue = Issue(post=post, slug="tulpen", title={"nl": "Tulpen"}, issue_date=date(2022, 4, 1))
+    db.session.add(issue)
+    index_issues(db.session, [issue])
+    assert _titles(SearchQuery(words="tulpen")) == ["Tulpen"]
+    db.session.rollback()
+    assert _titles(SearchQuery(words="tulpen")) == []
+
+
+def test_postgresql_search_uses_the_gin_index(catalogue):
+    """The query must repeat the index's expression exactly, or PostgreSQL scans the table."""
+    bind = db.session.get_bind()
+    if bind.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    matches = select(backend_for(db.session).matches(["humedales"]))
+    sql = matches.compile(bind, compile_kwargs={"literal_binds": True})
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
+    assert "ix_issue_search_document" in plan

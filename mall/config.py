@@ -33,6 +33,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 3600 * 24 * 30
     #: Page sizes for catalogue listings.
     PAGE_SIZE = 24
+    #: The most of one product a cart line may hold (the stock caps it further).
+    CART_MAX_QUANTITY = 999
+    #: Display currency when nothing about the buyer names one that has a rate.
+    DEFAULT_CURRENCY = "EUR"
     #: Commission charged by the operator, in basis points, when a post has none of its own.
     DEFAULT_COMMISSION_BPS = 1000
     #: Where outgoing mail goes: "outbox" (stored, shown in the demo) or "smtp".
@@ -40,7 +44,41 @@ class Config:
     MAIL_SENDER = "Post Mall <no-reply@stamps.post>"
     SMTP_HOST = "localhost"
     SMTP_PORT = 25
+    SMTP_STARTTLS = False
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""  # MALL_SMTP_PASSWORD in production
+    SMTP_TIMEOUT = 10
+    #: Buyer accounts: how long a sign-in lasts, on every host (kept on the visitor, see
+    #: mall.accounts.services.sign_in), without and with "remember me", in seconds.
+    SIGN_IN_LIFETIME = 12 * 3600
+    REMEMBER_ME_LIFETIME = 30 * 24 * 3600
+    #: Failed sign-ins allowed per account and per client address within the window.
+    SIGN_IN_THROTTLE_WINDOW = 15 * 60
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+    #: Password-reset links: lifetime in seconds; mails per account and requests per
+    #: address within the throttling window.
+    PASSWORD_RESET_MAX_AGE = 3600
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+    PASSWORD_RESET_MAX_PER_ADDRESS = 10
+    PASSWORD_MIN_LENGTH = 10
+    #: argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory choice); stored hashes
+    #: made with other values are re-hashed at the next sign-in.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 64 * 1024
+    PASSWORD_HASH_PARALLELISM = 4
     HSTS_SECONDS = 31536000
+    #: The operator's FX spread in basis points, charged to buyers paying in another currency.
+    FX_SPREAD_BPS = 0
+    #: Rates older than this many days raise the operator's stale-rates warning.
+    RATES_MAX_AGE_DAYS = 4
+    #: Stripe: card payments are offered only when a secret key is configured.
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    #: A local fake Stripe (localstripe) in the demo and tests; unset in production.
+    STRIPE_API_BASE = ""
+    STRIPE_MAX_NETWORK_RETRIES = 2
+    STRIPE_TIMEOUT = 30
 
 
 class ProductionConfig(Config):
@@ -60,7 +98,12 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105
+    STRIPE_MAX_NETWORK_RETRIES = 0
     WTF_CSRF_ENABLED = True
+    #: Cheap hashes: the suite signs in hundreds of times (the algorithm stays argon2id).
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 8 * 1024
+    PASSWORD_HASH_PARALLELISM = 1
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -1,0 +1,351 @@
+"""Stripe cards behind `PaymentProvider`: "separate charges and transfers" for a cart of
+several posts.
+
+One PaymentIntent carries the whole order in the presentment currency, with
+`transfer_group` = the order reference, so that each post's Transfer can later be tied to it;
+there is no `application_fee_amount` (the commission is what is not transferred). Every POST
+carries the caller's idempotency key, so a retried call never charges or refunds twice.
+Amounts cross into Stripe's units in `stripe_units` only.
+
+Stripe's exceptions stop here: callers see the `PaymentError` family, whose `reason` a buyer
+may read, while Stripe's own message and request id go to the log and to `detail`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+import stripe
+
+from mall.money import Money
+from mall.payments.provider import (
+    CardOutcome,
+    PaymentConfigurationError,
+    PaymentDeclined,
+    PaymentError,
+    PaymentRefused,
+    PaymentResult,
+    PaymentStart,
+    PaymentStatus,
+    PaymentUnavailable,
+    RefundReason,
+    RefundResult,
+    RefundStatus,
+)
+from mall.payments.stripe_units import from_stripe, to_stripe
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Stripe's test PaymentMethods (docs.stripe.com/testing): a Visa that pays, and a card
+#: that is declined when charged (`card_declined`).
+TEST_PAYMENT_METHODS: dict[str, str] = {
+    "success": "pm_card_visa",
+    "decline": "pm_card_chargeCustomerFail",
+}
+#: The refund reasons Stripe itself knows; others stay in our metadata only.
+STRIPE_REFUND_REASONS = frozenset(
+    {RefundReason.REQUESTED_BY_CUSTOMER, RefundReason.DUPLICATE, RefundReason.FRAUDULENT}
+)
+#: Stripe's limit is 255; suffixes are added for calls that make two requests.
+MAX_IDEMPOTENCY_KEY = 200
+#: Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500.
+MAX_METADATA_KEYS, MAX_METADATA_KEY, MAX_METADATA_VALUE = 50, 40, 500
+
+
+class StripeGateway:
+    """The Stripe implementation of `PaymentProvider`, one `StripeClient` per gateway."""
+
+    name = "stripe"
+
+    def __init__(
+        self,
+        secret_key: str,
+        *,
+        api_base: str | None = None,
+        max_network_retries: int = 2,
+        timeout: float = 30.0,
+        http_client: stripe.HTTPClient | None = None,
+    ) -> None:
+        """`api_base` points every Stripe API (`api`, `connect`, `files`) at another server, a
+        local fake in tests and the demo: `StripeClient` ignores the global `stripe.api_base`.
+        `http_client` lets tests observe the real requests."""
+        if not secret_key:
+            raise PaymentConfigurationError(detail="STRIPE_SECRET_KEY is not set")
+        # Telemetry would write an id under ~/.config/stripe and report request timings to
+        # Stripe; the mall sends Stripe only what a payment needs.
+        stripe.enable_telemetry = False
+        base_addresses: Any = None
+        if api_base:
+            api_base = api_base.rstrip("/")
+            base_addresses = {"api": api_base, "connect": api_base, "files": api_base}
+        self.test_mode = secret_key.startswith(("sk_test_", "rk_test_"))
+        self._client = stripe.StripeClient(
+            secret_key,
+            base_addresses=base_addresses,
+            max_network_retries=max_network_retries,
+            http_client=http_client or _http_client(api_base, timeout),
+        )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> StripeGateway:
+        """Build from the app's config: `STRIPE_SECRET_KEY`, and optionally `STRIPE_API_BASE`,
+        `STRIPE_MAX_NETWORK_RETRIES` (default 2) and `STRIPE_TIMEOUT` (seconds, default 30)."""
+        return cls(
+            config.get("STRIPE_SECRET_KEY") or "",
+            api_base=config.get("STRIPE_API_BASE") or None,
+            max_network_retries=int(config.get("STRIPE_MAX_NETWORK_RETRIES", 2)),
+            timeout=float(config.get("STRIPE_TIMEOUT", 30)),
+        )
+
+    # --- PaymentProvider ----------------------------------------------------------------
+
+    def start(
+        self,
+        order_ref: str,
+        amount: Money,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> PaymentStart:
+        """Create the order's PaymentIntent, for cards, in `amount`'s currency."""
+        if not order_ref:
+            raise ValueError("A payment needs the order's reference")
+        units, currency = to_stripe(amount)
+        if units <= 0:
+            raise ValueError(f"A payment needs a positive amount, not {amount!r}")
+        params = {
+            "amount": units,
+            "currency": currency,
+            # Cards only, stated explicitly: real Stripe and localstripe both accept it,
+            # while localstripe knows nothing of `automatic_payment_methods`.
+            "payment_method_types": ["card"],
+            "transfer_group": order_ref,
+            "metadata": _metadata({**metadata, "order_ref": order_ref}),
+        }
+        intent = self._call(
+            self._client.v1.payment_intents.create,
+            params=params,
+            options=_options(idempotency_key),
+        )
+        return PaymentStart(
+            payment_id=intent.id,
+            client_secret=intent.client_secret,
+            status=_status(intent.status),
+            amount=from_stripe(intent.amount, intent.currency),
+        )
+
+    def confirm_test_card(
+        self, payment_id: str, card: CardOutcome, idempotency_key: str
+    ) -> PaymentResult:
+        """Attach a Stripe test card to the intent, then confirm it (two POSTs, keyed
+        `<key>:payment-method` and `<key>:confirm`). Stripe.js does this in a browser; tests
+        and the demo have none. A decline comes back as a result, not an exception."""
+        if not self.test_mode:
+            raise PaymentConfigurationError(detail="confirm_test_card needs a test-mode key")
+        if card not in TEST_PAYMENT_METHODS:
+            raise ValueError(f"Unknown test card outcome {card!r}")
+        _check_key(idempotency_key)
+        # Attach first, then confirm: localstripe cannot confirm with `payment_method=`.
+        self._call(
+            self._client.v1.payment_intents.update,
+            payment_id,
+            params={"payment_method": TEST_PAYMENT_METHODS[card]},
+            options=_options(f"{idempotency_key}:payment-method"),
+        )
+        try:
+            intent = self._client.v1.payment_intents.confirm(
+                payment_id,
+                params={"expand": ["latest_charge"]},
+                options=_options(f"{idempotency_key}:confirm"),
+            )
+        except stripe.CardError as error:
+            # The intent now says why (last_payment_error): read it back, as the buyer's
+            # browser would.
+            log.info("Stripe declined %s: %s (%s)", payment_id, error.code, error.request_id)
+            return self.retrieve(payment_id)
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        return self._result(intent)
+
+    def retrieve(self, payment_id: str) -> PaymentResult:
+        intent = self._call(
+            self._client.v1.payment_intents.retrieve,
+            payment_id,
+            params={"expand": ["latest_charge"]},
+        )
+        return self._result(intent)
+
+    def refund(
+        self,
+        payment_id: str,
+        amount: Money,
+        idempotency_key: str,
+        reason: RefundReason,
+        *,
+        metadata: Mapping[str, str] | None = None,
+    ) -> RefundResult:
+        """Refund `amount` of a succeeded payment.
+
+        The payment is read first, because Stripe reads a refund's `amount` in the charge's
+        currency whatever we meant: refunding `Money(1000, "EUR")` of a JPY payment would give
+        back 1,000 yen. The amount still refundable is left to Stripe to check, so that a retry
+        with the same key after a lost response gets Stripe's stored answer rather than a
+        refusal computed from the refund it made the first time."""
+        if amount.amount <= 0:
+            raise ValueError(f"A refund needs a positive amount, not {amount!r}")
+        _check_key(idempotency_key)
+        payment = self.retrieve(payment_id)
+        if amount.currency != payment.amount.currency:
+            raise PaymentRefused(
+                f"This payment was made in {payment.amount.currency}; it cannot be refunded "
+                f"in {amount.currency}.",
+                code="currency_mismatch",
+            )
+        if payment.status is not PaymentStatus.SUCCEEDED:
+            raise PaymentRefused(
+                "Only a completed payment can be refunded.", code="payment_not_succeeded"
+            )
+        units, _ = to_stripe(amount)
+        params: dict[str, Any] = {
+            "payment_intent": payment_id,
+            "amount": units,
+            "metadata": _metadata({**(metadata or {}), "mall_reason": reason.value}),
+        }
+        if reason in STRIPE_REFUND_REASONS:
+            params["reason"] = reason.value
+        refund = self._call(
+            self._client.v1.refunds.create, params=params, options=_options(idempotency_key)
+        )
+        return RefundResult(
+            refund_id=refund.id,
+            payment_id=payment_id,
+            status=_enum(RefundStatus, refund.status),
+            amount=from_stripe(refund.amount, refund.currency),
+            reason=reason,
+        )
+
+    def cancel(self, payment_id: str, idempotency_key: str) -> PaymentResult:
+        intent = self._call(
+            self._client.v1.payment_intents.cancel,
+            payment_id,
+            params={"expand": ["latest_charge"]},
+            options=_options(idempotency_key),
+        )
+        return self._result(intent)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _call(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run one Stripe request, turning Stripe's exceptions into ours."""
+        try:
+            return operation(*args, **kwargs)
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+
+    def _result(self, intent: Any) -> PaymentResult:
+        amount = from_stripe(intent.amount, intent.currency)
+        charge = getattr(intent, "latest_charge", None)
+        if isinstance(charge, str):  # not expanded: fetch it for its refunded amount
+            charge = self._call(self._client.v1.charges.retrieve, charge)
+        refunded = Money.zero(amount.currency)
+        if charge is not None and getattr(charge, "amount_refunded", 0):
+            refunded = from_stripe(charge.amount_refunded, charge.currency)
+        error = getattr(intent, "last_payment_error", None)
+        return PaymentResult(
+            payment_id=intent.id,
+            status=_status(intent.status),
+            amount=amount,
+            amount_refunded=refunded,
+            charge_id=charge.id if charge is not None else None,
+            failure_code=getattr(error, "code", None),
+            failure_message=getattr(error, "message", None),
+        )
+
+
+def _http_client(api_base: str | None, timeout: float) -> stripe.HTTPClient:
+    """Stripe's requests-based client. A loopback `api_base` (the local fake) is reached
+    directly, never through a proxy named in the environment: a test must not depend on, or
+    send anything to, a proxy."""
+    if api_base and _is_loopback(urlsplit(api_base).hostname or ""):
+        session = requests.Session()
+        session.trust_env = False
+        return stripe.RequestsClient(timeout=timeout, session=session)
+    return stripe.RequestsClient(timeout=timeout)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_key(idempotency_key: str) -> None:
+    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise ValueError(
+            f"An idempotency key of 1 to {MAX_IDEMPOTENCY_KEY} characters is required"
+        )
+
+
+def _options(idempotency_key: str) -> Any:
+    _check_key(idempotency_key)
+    return {"idempotency_key": idempotency_key}
+
+
+def _metadata(values: Mapping[str, str]) -> dict[str, str]:
+    """Stripe refuses metadata beyond its limits; say which entry, before asking it."""
+    if len(values) > MAX_METADATA_KEYS:
+        raise ValueError(f"Stripe takes at most {MAX_METADATA_KEYS} metadata entries")
+    for key, value in values.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError(f"Stripe metadata is text only: {key!r}: {value!r}")
+        if not key or len(key) > MAX_METADATA_KEY or "[" in key or "]" in key:
+            raise ValueError(f"Unusable Stripe metadata key {key!r}")
+        if len(value) > MAX_METADATA_VALUE:
+            raise ValueError(f"Stripe metadata value for {key!r} is too long")
+    return dict(values)
+
+
+def _status(value: str) -> PaymentStatus:
+    return _enum(PaymentStatus, value)
+
+
+E = TypeVar("E", PaymentStatus, RefundStatus)
+
+
+def _enum(enum_class: type[E], value: str) -> E:
+    try:
+        return enum_class(value)
+    except ValueError:
+        raise PaymentError(detail=f"Stripe returned an unknown status {value!r}") from None
+
+
+def _translate(error: stripe.StripeError) -> PaymentError:
+    """Map a Stripe exception to ours; only Stripe's card messages (written for buyers) are
+    passed on as the reason."""
+    detail = f"{type(error).__name__}: {error.user_message} (request {error.request_id})"
+    code = error.code
+    if isinstance(error, stripe.CardError):
+        return PaymentDeclined(error.user_message or None, code=code, detail=detail)
+    if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
+        log.warning("Stripe unavailable: %s", detail)
+        return PaymentUnavailable(code=code, detail=detail)
+    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+        log.error("Stripe refused our credentials: %s", detail)
+        return PaymentConfigurationError(code=code, detail=detail)
+    if isinstance(error, stripe.InvalidRequestError):
+        log.warning("Stripe refused a request: %s", detail)
+        if code == "resource_missing" or error.http_status == 404:
+            return PaymentRefused("This payment could not be found.", code=code, detail=detail)
+        return PaymentRefused(code=code, detail=detail)
+    # IdempotencyError (a key reused for a different request) and anything newer: our bug.
+    log.error("Stripe error: %s", detail)
+    return PaymentError(code=code, detail=detail)

@@ -55,10 +55,12 @@ def render_stamp_svg(
     size: str = "card",
     *,
     locale: str | None = None,
+    as_stamp: bool = False,
 ) -> str:
     """An SVG picture of the issue; for a product, of that product (a souvenir sheet or
     sheetlet shows its stamps on the sheet, a first day cover its envelope, a used stamp its
-    postmark). Text is in `locale`, by default the post's own language."""
+    postmark). `as_stamp` draws one stamp whatever the product, for listing cards that want
+    one shape. Text is in `locale`, by default the post's own language."""
     if size not in SIZES:
         raise ValueError(f"Unknown artwork size {size!r}; use one of {sorted(SIZES)}")
     post = issue.post
@@ -80,19 +82,16 @@ def render_stamp_svg(
         motif=_motif_for(issue),
     )
     values = _values(product.face_value if product else "")
-    fmt = product.format if product else None
-    label = " — ".join(
-        part for part in (f"{country} {design.year}", design.title, product and product.face_value)
-        if part
-    )
+    fmt = product.format if product and not as_stamp else None
+    parts = [f"{country} {design.year}", design.title, product.face_value if product else ""]
+    label = " — ".join(part for part in parts if part)
     scale = SIZES[size] / 240
     if fmt is ProductFormat.FIRST_DAY_COVER:
         first_day = _pick(_FIRST_DAY, locale)
         body, width, height = _cover(design, values, issue.issue_date.strftime("%d.%m.%Y"),
                                      first_day)
     elif fmt in (ProductFormat.SOUVENIR_SHEET, ProductFormat.SHEETLET):
-        count = _count(product.face_value) if fmt is ProductFormat.SHEETLET else len(values)
-        count = max(1, min(count, 10 if fmt is ProductFormat.SHEETLET else 3))
+        count = max(1, min(_count(product.face_value), 10 if fmt is ProductFormat.SHEETLET else 3))
         body, width, height = _sheet(design, values, count, small=fmt is ProductFormat.SHEETLET)
     else:
         body, width, height = _stamp(design, values[0] if values else "", 10, 12.5, 1.0), 240, 300
@@ -480,13 +479,16 @@ def _wrap(text: str, limit: int, max_lines: int) -> list[str]:
 
 
 def _split_word(word: str, limit: int) -> list[str]:
+    """A word too long for a line, cut into pieces of even width (so no lonely letter is left
+    over) and only where a new cluster starts, never before a mark or after a coeng."""
+    total = _width(word)
+    if total <= limit:
+        return [word]
+    target = total / math.ceil(total / limit)
     pieces, current = [], ""
     for char in word:
-        joins = (
-            unicodedata.category(char) in ("Mn", "Mc", "Me")
-            or (current and current[-1] == "\u17d2")
-        )
-        if current and not joins and _width(current + char) > limit:
+        joins = unicodedata.category(char) in ("Mn", "Mc", "Me") or current.endswith("\u17d2")
+        if current and not joins and _width(current + char) > min(target + 0.5, limit):
             pieces.append(current)
             current = ""
         current += char
@@ -498,17 +500,20 @@ def _values(face_value: str) -> list[str]:
     "10 × € 1,21")."""
     values = []
     for part in face_value.split(" + "):
-        part = part.strip()
-        if "×" in part:
-            part = part.split("×", 1)[1].strip()
-        if part:
-            values.append(part)
+        times, _, value = part.rpartition("×")
+        count = int(times) if times.strip().isdigit() else 1
+        if value.strip():
+            values += [value.strip()] * min(count, 10)
     return values
 
 
 def _count(face_value: str) -> int:
-    match = re.match(r"\s*(\d+)\s*×", face_value)
-    return int(match.group(1)) if match else max(1, len(_values(face_value)))
+    """How many stamps a face value text stands for ("6 × $ 15" is six, "$ 15 + $ 25" two)."""
+    count = 0
+    for part in face_value.split(" + "):
+        match = re.match(r"\s*(\d+)\s*×", part)
+        count += int(match.group(1)) if match else 1
+    return count
 
 
 def _pick(values: Translations | None, locale: str) -> str:

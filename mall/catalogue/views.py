@@ -28,7 +28,8 @@ def issue_artwork(site: str, issue_id: int) -> ResponseReturnValue:
     if issue is None:
         abort(404)
     product = issue.products[0] if issue.products else None
-    return render_stamp_svg(issue, product), 200, SVG_HEADERS
+    # Listings show one stamp of the issue, whatever format its first product is.
+    return render_stamp_svg(issue, product, as_stamp=True), 200, SVG_HEADERS
 
 
 @bp.get("/artwork/products/<int:product_id>.svg")

@@ -1,0 +1,204 @@
+"""The buyer's display currency: which one applies, how it is chosen, and prices in it.
+
+Every price is the post's own, in the post's currency; when the buyer reads another
+currency, the converted amount follows it, marked approximate (the amount is only fixed
+when checkout locks a quote). One rate table is loaded per request, the first time a
+price needs it, so a page's query count does not grow with the number of prices on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_name, get_territory_currencies
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from mall.columns import utcnow
+from mall.extensions import db
+from mall.hosts import PORTAL_SUBDOMAIN, current_site, local_path
+from mall.i18n import formatting_locale
+from mall.money import Money, format_money, known_currencies
+from mall.rates.conversion import (
+    RateTable,
+    available_currencies,
+    configured_spread_bps,
+    load_rate_table,
+)
+from mall.visitors.context import current_visitor, ensure_visitor
+
+#: The host session's key for a choice made before the host was linked to a visitor.
+SESSION_KEY = "currency"
+#: The last resort, when nothing about the buyer names a currency with a rate.
+FALLBACK_CURRENCY = "EUR"
+_CODE = re.compile(r"[A-Z]{3}")
+
+
+#: Registered on every host (`subdomain=ANY_SITE`): the selector is in every page's top bar.
+bp = Blueprint("currency", __name__)
+
+
+@bp.before_app_request
+def _forget_previous_request() -> None:
+    """Rates and the display currency are decided afresh for every request, even where
+    requests share an application context (the test client inside a test's context)."""
+    g.pop("rate_table", None)
+    g.pop("display_currency", None)
+
+
+def rate_table() -> RateTable:
+    """The current rates, loaded once per request (one query) and shared by every price."""
+    if "rate_table" not in g:
+        g.rate_table = load_rate_table(db.session)
+    return g.rate_table
+
+
+def is_offered(code: object) -> bool:
+    """Whether prices can be shown in `code`: a currency with a rate, known to CLDR."""
+    return (
+        isinstance(code, str) and code in known_currencies() and rate_table().has(code)
+    )
+
+
+def display_currency() -> str:
+    """The visitor's choice (the same on every linked host), else the signed-in buyer's
+    preference, else this host's remembered choice, else the currency of the reader's
+    territory (the page's locale, then the browser's languages), else the configured
+    default. Only currencies with a rate qualify. Decided once per request."""
+    if "display_currency" not in g:
+        g.display_currency = _decide()
+    return g.display_currency
+
+
+def _decide() -> str:
+    visitor = current_visitor()
+    buyer = visitor.signed_in_buyer(utcnow()) if visitor is not None else None
+    chosen = (
+        visitor.currency if visitor is not None else None,
+        buyer.preferred_currency if buyer is not None else None,
+        session.get(SESSION_KEY),
+    )
+    for code in chosen:
+        if is_offered(code):
+            return code
+    for territory in _reader_territories():
+        for code in get_territory_currencies(territory):
+            if is_offered(code):
+                return code
+    default = current_app.config.get("DEFAULT_CURRENCY", FALLBACK_CURRENCY)
+    return default if is_offered(default) else FALLBACK_CURRENCY
+
+
+def _reader_territories() -> Iterator[str]:
+    """The page locale's territory (es_UY on stamps.uy.post), then those the browser's
+    `Accept-Language` names (en-GB), best first."""
+    territory = formatting_locale().territory
+    if territory:
+        yield territory
+    for value, _quality in request.accept_languages:
+        try:
+            territory = Locale.parse(value, sep="-").territory
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+        if territory:
+            yield territory
+
+
+def approximate(money: Money) -> Money | None:
+    """`money` in the display currency, with the operator's spread (what the buyer would
+    pay), or None when it is already in that currency or no rate is known."""
+    target = display_currency()
+    table = rate_table()
+    if money.currency == target or not (table.has(money.currency) and table.has(target)):
+        return None
+    return table.convert(money, target, configured_spread_bps(current_app.config))
+
+
+@bp.app_template_filter("price")
+def price_filter(money: Money) -> Markup:
+    """`UYU 15.00`, followed by `≈ €0.32` when the buyer reads prices in another currency."""
+    locale = formatting_locale()
+    own = Markup.escape(format_money(money, locale))
+    if not has_request_context():  # a mail or a PDF: no reader whose currency we know
+        return own
+    other = approximate(money)
+    if other is None:
+        return own
+    return Markup(
+        '{own}<span class="approx" title="{title}"><span class="sep" aria-hidden="true"> · '
+        "</span>{text}</span>"
+    ).format(
+        own=own,
+        title=_("Approximate: the exact amount is fixed at checkout."),
+        text=_("≈ %(price)s", price=format_money(other, locale)),
+    )
+
+
+def choose(code: str) -> None:
+    """Remember `code` on this host and, when linked, on the visitor (so every linked host
+    follows) and on the signed-in buyer's account (so it follows them to new browsers).
+    The caller has checked `is_offered(code)`."""
+    session[SESSION_KEY] = code
+    visitor = current_visitor()
+    if visitor is None and current_site() == PORTAL_SUBDOMAIN:
+        visitor = ensure_visitor()  # a person chose: the hub may know them from now on
+    if visitor is None:
+        return
+    visitor.currency = code
+    buyer = visitor.signed_in_buyer(utcnow())
+    if buyer is not None:
+        buyer.preferred_currency = code
+
+
+@bp.post("/currency")
+def set_currency(site: str) -> ResponseReturnValue:
+    """The selector's form: change the display currency and go back where the buyer was."""
+    code = (request.form.get("currency") or "").strip().upper()
+    if not _CODE.fullmatch(code):
+        abort(400, description=_("Please choose a currency from the list."))
+    if not is_offered(code):
+        abort(
+            400,
+            description=_(
+                "Prices cannot be shown in %(currency)s: the mall has no exchange rate for it.",
+                currency=code,
+            ),
+        )
+    choose(code)
+    db.session.commit()
+    flash(
+        _("Converted prices are now shown in %(currency)s.", currency=currency_name(code)),
+        "success",
+    )
+    return redirect(local_path(request.form.get("next")))
+
+
+def currency_name(code: str) -> str:
+    """The currency's name in the page's language ("peso uruguayo")."""
+    try:
+        return get_currency_name(code, locale=get_locale() or Locale("en"))
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+@bp.app_template_global()
+def currency_choices() -> list[tuple[str, str]]:
+    """What the selector offers: every currency with a rate, by code, with its name."""
+    return [(code, currency_name(code)) for code in available_currencies(rate_table())]
+
+
+bp.add_app_template_global(display_currency)

@@ -24,6 +24,7 @@ from mall.catalogue.models import Condition, Issue, Product, ProductFormat, Them
 from mall.config import TestConfig
 from mall.extensions import db
 from mall.posts.models import Post, PostStatus
+from tests.support.client import BrowserClient
 
 #: Tables the wipe leaves alone: migration bookkeeping and SQLite FTS5 shadow tables.
 KEEP_TABLES = {"alembic_version"}
@@ -40,6 +41,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app(TestConfig, DATABASE_URL=database_url)
+    app.test_client_class = BrowserClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
@@ -48,6 +50,8 @@ def app(database_url: str) -> Iterator[Flask]:
         flask_migrate.upgrade()
         db.session.remove()
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -72,9 +76,11 @@ def _wipe() -> None:
             return
         shadow = {t for t in tables if any(t.endswith(s) for s in _FTS_SHADOWS)}
         for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name in tables:
+                connection.execute(table.delete())
         for name in tables - shadow - KEEP_TABLES - set(db.metadata.tables):
-            connection.execute(text(f'DELETE FROM "{name}"'))
+            # Names come from the database's own catalogue, never from input.
+            connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
 
 
 _FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")

@@ -69,7 +69,7 @@ class Address(db.Model):
 
 class AttemptKind(enum.Enum):
     SIGN_IN = "sign_in"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of attempt, not a secret
     REGISTER = "register"
 
 
@@ -80,7 +80,7 @@ class SignInAttempt(db.Model):
     __tablename__ = "sign_in_attempt"
     __table_args__ = (
         Index("ix_sign_in_attempt_email_created_at", "email", "created_at"),
-        Index("ix_sign_in_attempt_address_created_at", "address", "created_at"),
+        Index("ix_sign_in_attempt_client_address_created_at", "client_address", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +88,6 @@ class SignInAttempt(db.Model):
     #: The email as typed (lower-cased), whether or not an account has it.
     email: Mapped[str] = mapped_column(String(254))
     #: The client's IP address (`request.remote_addr`).
-    address: Mapped[str] = mapped_column(String(45))
+    client_address: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

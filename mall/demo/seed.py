@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 from mall.catalogue.models import Collection, Issue, Product, Theme
 from mall.catalogue.search import rebuild_index
 from mall.content.models import NewsItem, Page, PageKind
+from mall.demo.buyer import seed_demo_buyer
 from mall.demo.issues import build_issues
 from mall.demo.posts import COUNTRIES
 from mall.demo.shipping import seed_shipping_methods
 from mall.demo.specs import Country, IssueSpec
 from mall.demo.themes import THEMES
+from mall.operator.demo import seed_demo_operator
 from mall.posts.models import Post, PostStatus
 from mall.rates.services import import_demo_rates
 
@@ -59,6 +61,8 @@ def seed(session: Session) -> SeedReport:
         _seed_news(session, post, country, report)
         seed_shipping_methods(session, post, report)  # mall/demo/shipping.py
     session.flush()
+    seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account
+    seed_demo_buyer(session, report)
     report.rates = [result.summary() for result in import_demo_rates(session)]
     rebuild_index(session)
     return report

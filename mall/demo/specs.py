@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from mall.catalogue.models import Condition, ProductFormat
 from mall.columns import Translations
@@ -172,3 +172,12 @@ class IssueSpec:
     perforation: str
     print_run: int
     products: tuple[ProductSpec, ...] = field(default_factory=tuple)
+
+
+class SeedCounter(Protocol):
+    """What a seeding step reports to: rows created, and rows the demo defines per kind."""
+
+    created: int
+
+    def saw(self, kind: str, n: int = 1) -> None: ...
+

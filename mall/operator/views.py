@@ -1,0 +1,310 @@
+"""The operator's desk at the portal (`stamps.<domain>/operator/...`): staff sign-in and
+sign-out, and the payment desk where money sent without a card is matched to its order.
+
+Registered on the portal host only: a storefront has no `/operator`."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_timedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+
+from mall.accounts.services import SignInFailed
+from mall.accounts.signing import client_address
+from mall.accounts.throttling import Throttled
+from mall.columns import utcnow
+from mall.extensions import db
+from mall.hosts import local_path
+from mall.i18n import money_filter
+from mall.mail import MailError, send_templated_mail
+from mall.operator.auth import (
+    NotAllowedHere,
+    authenticate_staff,
+    current_operator,
+    current_staff,
+    end_staff_session,
+    end_staff_sessions,
+    forget_previous_request,
+    operator_required,
+    start_staff_session,
+)
+from mall.operator.demo import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD
+from mall.operator.forms import RecordPaymentForm, StaffSignInForm
+from mall.operator.services import (
+    PaymentNotRecorded,
+    ReceivedMoney,
+    Recorded,
+    Refusal,
+    pending_offline_orders,
+    recent_payments,
+    record_received_payment,
+)
+from mall.orders.lifecycle import PaymentOutcome
+from mall.orders.models import Order
+from mall.orders.references import format_reference
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+bp.before_app_request(forget_previous_request)
+
+
+@bp.app_template_filter("payment_reference")
+def payment_reference_filter(reference: str) -> str:
+    """`RF18K7MPQ2ZA` as people read and copy it: `RF18 K7MP Q2ZA`."""
+    return format_reference(reference or "")
+
+
+@bp.context_processor
+def _staff_in_templates() -> dict[str, Any]:
+    demo = None
+    if current_app.config["OPERATOR_DEMO_HINT"]:
+        demo = {"email": DEMO_OPERATOR_EMAIL, "password": DEMO_OPERATOR_PASSWORD}
+    return {"current_staff": current_staff, "demo_operator": demo}
+
+
+# --- signing in and out -------------------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    goal = _operator_path(request.args.get("next"))
+    if current_operator() is not None and request.method == "GET":
+        return redirect(goal or url_for("operator.payments"))
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            staff = authenticate_staff(
+                db.session, form.email.data, form.password.data, client_address(), now
+            )
+        except Throttled as throttled:
+            return _throttled(form, throttled, now, goal)
+        except SignInFailed:
+            db.session.commit()  # the failure counts
+            form.form_errors.append(_("That email address and password do not match."))
+            return render_template("operator/sign_in.html", form=form, goal=goal), 400
+        except NotAllowedHere:
+            db.session.commit()
+            form.form_errors.append(
+                _("This account cannot sign in to the operator's desk. Post staff sign in "
+                  "at their own shop's /manage page.")
+            )
+            return render_template("operator/sign_in.html", form=form, goal=goal), 403
+        start_staff_session(staff, now)
+        db.session.commit()
+        flash(_("Signed in to the operator's desk as %(name)s.", name=staff.name), "success")
+        return redirect(goal or url_for("operator.payments"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("operator/sign_in.html", form=form, goal=goal), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    """End this staff member's sessions in every browser; replaying it changes nothing."""
+    staff = current_staff()
+    if staff is not None:
+        end_staff_sessions(db.session, staff)
+        db.session.commit()
+        flash(_("You are signed out of the operator's desk."), "success")
+    end_staff_session()
+    return redirect(url_for("operator.sign_in"))
+
+
+@bp.get("/")
+@operator_required
+def index() -> ResponseReturnValue:
+    return redirect(url_for("operator.payments"))
+
+
+def _operator_path(value: str | None) -> str | None:
+    """`value` if it is a path under /operator on this host, else None."""
+    if not value:
+        return None
+    path = local_path(value)
+    return path if path == value and path.startswith(bp.url_prefix + "/") else None
+
+
+def _throttled(
+    form: FlaskForm, throttled: Throttled, now: datetime, goal: str | None
+) -> ResponseReturnValue:
+    db.session.rollback()
+    wait = throttled.retry_at - now
+    form.form_errors.append(
+        _("Too many attempts. For your safety this is paused: please try again %(when)s.",
+          when=format_timedelta(wait, add_direction=True, threshold=1.1))
+    )
+    headers = {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
+    return render_template("operator/sign_in.html", form=form, goal=goal), 429, headers
+
+
+# --- the payment desk ---------------------------------------------------------------------
+
+
+@bp.route("/payments", methods=["GET", "POST"])
+@operator_required
+def payments() -> ResponseReturnValue:
+    form = RecordPaymentForm()
+    if not form.validate_on_submit():
+        return _desk(form, 400 if form.is_submitted() else 200)
+    money = ReceivedMoney(
+        order_code=form.order_code or "",
+        amount=form.money,
+        channel=form.channel_value,
+        received_on=form.received_date,
+        note=form.note.data or "",
+    )
+    staff = current_operator()
+    try:
+        recorded = record_received_payment(db.session, money, staff, utcnow())
+    except PaymentNotRecorded as refused:
+        db.session.rollback()
+        _explain_refusal(form, refused, money)
+        status = 409 if refused.refusal in (Refusal.CANCELLED, Refusal.CARD_ORDER) else 400
+        return _desk(form, status)
+    if recorded.outcome is PaymentOutcome.ALREADY_PAID:
+        db.session.rollback()
+        flash(_already_paid(recorded), "info")
+        return redirect(url_for("operator.payments"))
+    mailed = _mail_payment_received(recorded)
+    db.session.commit()
+    current_app.logger.info(
+        "payment of %s %s for order %s recorded by staff %s", money.amount.to_decimal(),
+        money.amount.currency, recorded.order.code, staff.id,
+    )
+    flash(
+        _("%(amount)s recorded: order %(code)s is paid, and its posts can ship.",
+          amount=money_filter(money.amount), code=recorded.order.code),
+        "success",
+    )
+    if not mailed:
+        flash(_("The buyer could not be mailed (%(email)s): please tell them another way.",
+                email=recorded.order.email), "warning")
+    return redirect(url_for("operator.payments"))
+
+
+def _desk(form: RecordPaymentForm, status: int) -> ResponseReturnValue:
+    page = db.paginate(
+        pending_offline_orders(),
+        per_page=current_app.config["OPERATOR_PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "operator/payments.html",
+        form=form,
+        page=page,
+        recent=recent_payments(db.session),
+        now=utcnow(),
+    ), status
+
+
+def _explain_refusal(
+    form: RecordPaymentForm, refused: PaymentNotRecorded, money: ReceivedMoney
+) -> None:
+    """Put the reason where the person will look: on the field that is wrong."""
+    order: Order | None = refused.order
+    nothing = _("Nothing was recorded.")
+    if refused.refusal is Refusal.UNKNOWN_ORDER:
+        form.reference.errors.append(
+            _("No order has this reference. Please compare it with the statement.")
+        )
+        return
+    if order is None:  # every other refusal names its order
+        return
+    if refused.refusal is Refusal.CARD_ORDER:
+        form.form_errors.append(
+            _("Order %(code)s is paid by card: its payment is confirmed by the card "
+              "provider, not at this desk. %(nothing)s", code=order.code, nothing=nothing)
+        )
+    elif refused.refusal is Refusal.CANCELLED:
+        cancelled_on = format_date(order.cancelled_at or order.created_at, format="long")
+        form.form_errors.append(
+            _("Order %(code)s was cancelled on %(date)s (%(reason)s) and its stamps went back "
+              "on sale. Refund the buyer, or re-open the order — re-opening is not available "
+              "at this desk yet, so for now please refund. %(nothing)s",
+              code=order.code, date=cancelled_on, reason=_cancel_reason(order),
+              nothing=nothing)
+        )
+    elif refused.refusal is Refusal.WRONG_CURRENCY:
+        form.currency.errors.append(
+            _("Order %(code)s is to be paid in %(currency)s (%(total)s), not in %(paid)s. "
+              "%(nothing)s", code=order.code, currency=order.currency,
+              total=money_filter(order.total), paid=money.amount.currency, nothing=nothing)
+        )
+    elif refused.refusal is Refusal.SHORT:
+        form.amount.errors.append(
+            _("Short payment: order %(code)s totals %(total)s, %(missing)s more than the "
+              "%(paid)s received. %(nothing)s", code=order.code,
+              total=money_filter(order.total), paid=money_filter(money.amount),
+              missing=money_filter(order.total - money.amount), nothing=nothing)
+        )
+    else:
+        form.amount.errors.append(
+            _("Overpayment: order %(code)s totals %(total)s, %(extra)s less than the "
+              "%(paid)s received. %(nothing)s", code=order.code,
+              total=money_filter(order.total), paid=money_filter(money.amount),
+              extra=money_filter(money.amount - order.total), nothing=nothing)
+        )
+
+
+def _cancel_reason(order: Order) -> str:
+    if order.cancel_reason == "expired":
+        return _("not paid before its reservation ran out")
+    return order.cancel_reason or _("no reason given")
+
+
+def _already_paid(recorded: Recorded) -> str:
+    order = recorded.order
+    paid_on = format_date(order.paid_at or order.created_at, format="long")
+    payment = recorded.payment
+    if payment is not None:
+        return _(
+            "Order %(code)s was already paid on %(date)s (recorded by %(name)s): nothing was "
+            "changed. If the buyer really paid twice, refund the second payment.",
+            code=order.code, date=paid_on, name=payment.recorded_by.name,
+        )
+    return _(
+        "Order %(code)s was already paid on %(date)s: nothing was changed. If the buyer "
+        "really paid twice, refund the second payment.",
+        code=order.code, date=paid_on,
+    )
+
+
+def _mail_payment_received(recorded: Recorded) -> bool:
+    """Tell the buyer, in their language; a mail failure must not undo the payment."""
+    order = recorded.order
+    with contextlib.suppress(MailError):
+        send_templated_mail(
+            order.email,
+            "payment_received",
+            _l("We received your payment for order %(code)s", code=order.code),
+            order.locale,
+            order=order,
+            payment=recorded.payment,
+            order_url=_order_url(order),
+        )
+        return True
+    return False
+
+
+def _order_url(order: Order) -> str:
+    """The buyer's order page (checkout's `orders.show`), or the portal without it."""
+    try:
+        return url_for("orders.show", code=order.code, _external=True)
+    except BuildError:
+        return url_for("portal.home", _external=True)

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+from mall.money import Money
+
 #: Text in several languages: {"es": "Humedales", "en": "Wetlands"}.
 Translations = dict[str, str]
 
@@ -32,6 +34,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def money_attribute(minor: str, doc: str = "") -> property:
+    """A read-only `Money` over an integer minor-units column and the row's `currency`, so
+    models store plain integers (exact, summable in SQL) and code reads amounts."""
+
+    def read(row: Any) -> Money:
+        return Money(getattr(row, minor), row.currency)
+
+    return property(read, doc=doc or f"`{minor}` as Money")
 
 
 def translated() -> JSON:

@@ -20,9 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mall.catalogue.wns import parse_wns
-from mall.columns import Translations, UTCDateTime, enum_column, translated, utcnow
+from mall.columns import Translations, UTCDateTime, enum_column, money_attribute, translated, utcnow
 from mall.extensions import db
-from mall.money import Money
 from mall.posts.models import Post
 
 
@@ -144,9 +143,7 @@ class Product(db.Model):
 
     issue: Mapped[Issue] = relationship(back_populates="products")
 
-    @property
-    def price(self) -> Money:
-        return Money(self.price_minor, self.currency)
+    price = money_attribute("price_minor")
 
     @property
     def in_stock(self) -> bool:

@@ -13,9 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mall.columns import UTCDateTime, enum_column, utcnow
+from mall.columns import UTCDateTime, enum_column, money_attribute, utcnow
 from mall.extensions import db
-from mall.money import Money
 from mall.orders.models import Order
 from mall.posts.models import Post
 
@@ -100,6 +99,4 @@ class ReceivedPayment(db.Model):
     order: Mapped[Order] = relationship()
     recorded_by: Mapped[StaffMember] = relationship()
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_attribute("amount_minor")

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.catalogue.models import Condition, ProductFormat
-from mall.columns import Translations, UTCDateTime, enum_column, translated, utcnow
+from mall.columns import Translations, UTCDateTime, enum_column, money_attribute, translated, utcnow
 from mall.extensions import db
 from mall.money import Money
 from mall.posts.models import Post
@@ -112,17 +112,11 @@ class Order(db.Model):
         back_populates="order", order_by="PostOrder.id", cascade="all, delete-orphan"
     )
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_minor, self.currency)
+    total = money_attribute("total_minor")
 
-    @property
-    def goods(self) -> Money:
-        return Money(self.goods_minor, self.currency)
+    goods = money_attribute("goods_minor")
 
-    @property
-    def shipping(self) -> Money:
-        return Money(self.shipping_minor, self.currency)
+    shipping = money_attribute("shipping_minor")
 
 
 class PostOrder(db.Model):
@@ -158,13 +152,9 @@ class PostOrder(db.Model):
         back_populates="post_order", order_by="OrderLine.id", cascade="all, delete-orphan"
     )
 
-    @property
-    def goods(self) -> Money:
-        return Money(self.goods_minor, self.currency)
+    goods = money_attribute("goods_minor")
 
-    @property
-    def shipping(self) -> Money:
-        return Money(self.shipping_minor, self.currency)
+    shipping = money_attribute("shipping_minor")
 
     @property
     def total(self) -> Money:
@@ -204,9 +194,7 @@ class OrderLine(db.Model):
 
     post_order: Mapped[PostOrder] = relationship(back_populates="lines")
 
-    @property
-    def unit_price(self) -> Money:
-        return Money(self.unit_price_minor, self.currency)
+    unit_price = money_attribute("unit_price_minor")
 
     @property
     def amount(self) -> Money:

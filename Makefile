@@ -11,10 +11,33 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: demo serve install db seed test lint i18n translations compile-translations \
         browser-deps bench initial-migration clean
 
+# Card payments run in Stripe's test mode against localstripe (a fake Stripe from PyPI),
+# started here on 127.0.0.1:$STRIPE_PORT (default 8420) and stopped when `flask run` ends;
+# if it cannot start, the card option is simply not offered.
 demo: db ## install, build and fill the database, serve the mall on port $(PORT)
 	@echo "Portal:      http://stamps.post.localhost:$(PORT)"
 	@echo "Storefronts: http://stamps.uy.post.localhost:$(PORT)  (also nl, kh, ug, bw, tz)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@stripe_base="http://127.0.0.1:$${STRIPE_PORT:-8420}"; secret="whsec_postmall_demo"; \
+	hook="http://stamps.post.localhost:$(PORT)/webhooks/stripe"; \
+	$(BIN)/python -m tests.support.localstripe_server --port "$${STRIPE_PORT:-8420}" --quiet & \
+	stripe_pid=$$!; \
+	trap 'kill $$stripe_pid 2>/dev/null; wait $$stripe_pid 2>/dev/null' EXIT INT TERM; \
+	ready=; for attempt in $$(seq 50); do \
+	  $(BIN)/python -c 'import sys, urllib.parse as p, urllib.request as u; \
+	    u.build_opener(u.ProxyHandler({})).open(sys.argv[1], \
+	    p.urlencode({"url": sys.argv[2], "secret": sys.argv[3]}).encode(), timeout=2)' \
+	    "$$stripe_base/_config/webhooks/demo" "$$hook" "$$secret" 2>/dev/null \
+	    && ready=1 && break; \
+	  kill -0 $$stripe_pid 2>/dev/null || break; sleep 0.2; \
+	done; \
+	if [ -n "$$ready" ]; then \
+	  echo "Cards:       Stripe TEST MODE against localstripe on $$stripe_base (no real money)"; \
+	  export MALL_STRIPE_SECRET_KEY=sk_test_postmall_demo MALL_STRIPE_API_BASE="$$stripe_base" \
+	         MALL_STRIPE_WEBHOOK_SECRET="$$secret"; \
+	else \
+	  echo "Cards:       localstripe did not start, so card payments are hidden"; \
+	fi; \
+	MALL_PUBLIC_PORT="$${MALL_PUBLIC_PORT-$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 install: $(STAMP) compile-translations
 
@@ -25,9 +48,10 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 compile-translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel compile -d translations
 
 db: install ## migrate the schema, then load the demo posts (idempotent)
+	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) mall seed-demo
 

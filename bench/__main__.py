@@ -63,6 +63,24 @@ def _pages(app: Any) -> dict[str, str]:
     }
 
 
+def _statements(app: Any, client: Any, url: str) -> int:
+    """How many SQL statements one request for `url` sends."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            response.close()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=200, help="requests per page")
@@ -77,15 +95,8 @@ def main() -> None:
         results: dict[str, Any] = {}
         client = app.test_client()
         for name, url in _pages(app).items():
-            statements: list[str] = []
-            with app.app_context():
-                listener = lambda *a: statements.append(a[2])  # noqa: E731
-                event.listen(db.engine, "before_cursor_execute", listener)
-                status = client.get(url).status_code
-                event.remove(db.engine, "before_cursor_execute", listener)
-            assert status == 200, (name, status)
             timing = _measure(lambda url=url: client.get(url).close(), args.repeat)
-            results[name] = {**timing, "sql_statements": len(statements)}
+            results[name] = {**timing, "sql_statements": _statements(app, client, url)}
 
         with app.test_request_context():
             amounts = [Money(n * 137, "UYU") for n in range(1, 101)]

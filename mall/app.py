@@ -6,11 +6,12 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mall import cli, errors, hosts, i18n, security, templating
-from mall.visitors import context as visitors
 from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
+from mall.visitors import context as visitors
 
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -23,6 +24,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         subdomain_matching=True,
     )
     configure_settings(app, config, overrides)
+    configure_proxy(app)
     configure_database(app)
     configure_extensions(app)
     hosts.init_app(app)
@@ -51,6 +53,15 @@ def configure_settings(app: Flask, config: type[Config] | None, overrides: dict[
     app.config["TRUSTED_HOSTS"] = [app.config["DOMAIN"], "." + app.config["DOMAIN"]]
 
 
+def configure_proxy(app: Flask) -> None:
+    """Behind N trusted proxies, take the client's address and scheme from their
+    X-Forwarded-* headers (sign-in throttling and same-scheme redirects depend on them).
+    The Host header is never taken from a proxy: hosts decide which post a page belongs to."""
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def configure_database(app: Flask) -> None:
     """Per-dialect engine options: SQLite needs real transactions and foreign keys."""
     from mall import database
@@ -69,14 +80,35 @@ def configure_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, explicitly: the portal at `stamps.<domain>`, storefronts at
     `stamps.<cc>.<domain>`."""
+    from mall.accounts.profile_views import bp as profile_bp
+    from mall.accounts.views import bp as accounts_bp
+    from mall.cart.views import bp as cart_bp
     from mall.catalogue.views import bp as catalogue_bp
+    from mall.checkout.order_views import bp as orders_bp
+    from mall.checkout.views import bp as checkout_bp
+    from mall.checkout.webhook_views import bp as stripe_webhooks_bp
+    from mall.currency import bp as currency_bp
+    from mall.mail.views import bp as outbox_bp
+    from mall.operator.views import bp as operator_bp
     from mall.portal.views import bp as portal_bp
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp
     from vendors.storefront.views import bp as storefront_bp
 
     app.register_blueprint(catalogue_bp, subdomain=hosts.ANY_SITE)
+    app.register_blueprint(currency_bp, subdomain=hosts.ANY_SITE)
+    app.register_blueprint(cart_bp, subdomain=hosts.ANY_SITE)
     app.register_blueprint(portal_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    # accounts at the portal; its sign-out route answers on every host (ANY_SITE)
+    app.register_blueprint(accounts_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(profile_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(outbox_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    # the operator's desk (staff sign-in, payments) exists on the portal only
+    app.register_blueprint(operator_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    # checkout, the buyer's orders and Stripe's webhooks: at the portal only
+    app.register_blueprint(checkout_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(orders_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(stripe_webhooks_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(link_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(link_complete_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)
     app.register_blueprint(storefront_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)

@@ -11,10 +11,14 @@ mall_cli = AppGroup("mall", help="Post Mall administration.")
 
 def init_app(app: Flask) -> None:
     from mall.demo.commands import seed_demo
+    from mall.operator.commands import staff_cli
+    from mall.orders.commands import orders_cli
     from mall.rates.commands import rates_cli
 
     mall_cli.add_command(seed_demo)
     mall_cli.add_command(rates_cli)
+    mall_cli.add_command(orders_cli)
+    mall_cli.add_command(staff_cli)
     app.cli.add_command(mall_cli)
 
 

@@ -41,6 +41,9 @@ class Config:
     DEFAULT_COMMISSION_BPS = 1000
     #: Where outgoing mail goes: "outbox" (stored, shown in the demo) or "smtp".
     MAIL_TRANSPORT = "outbox"
+    #: Whether the portal shows the outbox at /outbox (with the outbox transport only).
+    #: Never in production: it would show anyone everybody's password-reset links.
+    MAIL_OUTBOX_PAGE = True
     MAIL_SENDER = "Post Mall <no-reply@stamps.post>"
     SMTP_HOST = "localhost"
     SMTP_PORT = 25
@@ -68,6 +71,8 @@ class Config:
     PASSWORD_HASH_MEMORY_KIB = 64 * 1024
     PASSWORD_HASH_PARALLELISM = 4
     HSTS_SECONDS = 31536000
+    #: Trusted reverse proxies in front of the app (0: none; 1 behind one TLS proxy).
+    PROXY_HOPS = 0
     #: The operator's FX spread in basis points, charged to buyers paying in another currency.
     FX_SPREAD_BPS = 0
     #: Rates older than this many days raise the operator's stale-rates warning.
@@ -79,6 +84,33 @@ class Config:
     STRIPE_API_BASE = ""
     STRIPE_MAX_NETWORK_RETRIES = 2
     STRIPE_TIMEOUT = 30
+    #: Stripe.js (the Payment Element) needs the publishable key; live mode only.
+    STRIPE_PUBLISHABLE_KEY = ""
+    #: Checkout: how long a quote's exchange rates hold, in minutes.
+    QUOTE_MINUTES = 15
+    #: How long a placed, unpaid order holds its stock: card payments (minutes) and bank
+    #: transfer or counter payments (days). Then it is cancelled (cron or next page view).
+    RESERVE_CARD_MINUTES = 30
+    RESERVE_OFFLINE_DAYS = 5
+    #: Declined card attempts after which the order is cancelled and its stock released.
+    CARD_MAX_ATTEMPTS = 3
+    #: The operator's account that buyers paying by bank transfer send money to, shown in
+    #: the payment instructions (templates/orders/_instructions.html). These are demo values
+    #: (the ISO 13616 example IBAN), marked as such to buyers while "demo" is true; set
+    #: MALL_OFFLINE_BANK_ACCOUNT='{"holder": …, "iban": …, "bic": …, "bank": …}' in production.
+    OFFLINE_BANK_ACCOUNT: dict | None = {
+        "holder": "Post Mall operator (UPU)",
+        "iban": "CH93 0076 2011 6238 5295 7",
+        "bic": "DEMOCHBEXXX",
+        "bank": "Demo bank, Bern",
+        "demo": True,
+    }
+    #: Staff sessions (the operator's desk) last this many seconds from sign-in.
+    OPERATOR_SESSION_LIFETIME = 8 * 3600
+    #: Orders per page on the operator's payment desk.
+    OPERATOR_PAGE_SIZE = 50
+    #: Show the demo operator's email and password on the staff sign-in page.
+    OPERATOR_DEMO_HINT = True
 
 
 class ProductionConfig(Config):
@@ -91,6 +123,10 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     MAIL_TRANSPORT = "smtp"
+    MAIL_OUTBOX_PAGE = False
+    #: No bank details until the operator's real account is configured.
+    OFFLINE_BANK_ACCOUNT = None
+    OPERATOR_DEMO_HINT = False
 
 
 class TestConfig(Config):

@@ -46,3 +46,24 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch):
     monkeypatch.delenv("MALL_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="MALL_SECRET_KEY"):
         create_app(ProductionConfig, DATABASE_URL="sqlite://")
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_come_from_it():
+    from flask import request
+
+    from mall import create_app
+    from mall.config import TestConfig
+
+    app = create_app(TestConfig, DATABASE_URL="sqlite://", PROXY_HOPS=1)
+    seen = {}
+
+    @app.get("/whoami", subdomain="stamps")
+    def whoami():
+        seen.update(addr=request.remote_addr, scheme=request.scheme)
+        return "ok"
+
+    app.test_client().get(
+        "http://stamps.post.localhost:5000/whoami",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+    )
+    assert seen == {"addr": "203.0.113.9", "scheme": "https"}

@@ -37,7 +37,7 @@ def test_home_shows_new_issues_in_the_posts_language(client, uruguay):
     html = client.get(UY + "/").get_data(as_text=True)
     assert 'lang="es"' in html
     assert "Humedales para nuestro futuro" in html
-    assert "Publicación verificada" in html or "Verified post" in html
+    assert "Correo verificado" in html
 
 
 def test_issue_page_shows_wns_details_and_prices_in_pesos(client, uruguay):
@@ -77,7 +77,9 @@ def test_unknown_issue_is_a_404(client, uruguay):
     assert client.get(UY + "/issues/nope").status_code == 404
 
 
-def test_another_posts_issue_is_not_found_on_this_storefront(client, uruguay, make_post, make_issue):
+def test_another_posts_issue_is_not_found_on_this_storefront(
+    client, uruguay, make_post, make_issue
+):
     dutch = make_issue(make_post("nl"), slug="tulpen", title={"nl": "Tulpen"})
     assert client.get(UY + f"/issues/{dutch.slug}").status_code == 404
     assert client.get(storefront("nl") + "/issues/humedales").status_code == 404
@@ -88,6 +90,13 @@ def test_catalogue_filters_by_year(client, uruguay, make_issue):
     html = client.get(UY + "/catalogue?year=2015").get_data(as_text=True)
     assert "Carnaval" in html
     assert "Humedales" not in html
+
+
+@pytest.mark.parametrize("year", ["99999", "0", "-5"])
+def test_catalogue_refuses_impossible_years_with_a_reason(client, uruguay, year):
+    response = client.get(UY + f"/catalogue?year={year}")
+    assert response.status_code == 400
+    assert "year" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/history", "/about", "/faq"])

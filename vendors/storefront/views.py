@@ -5,10 +5,20 @@ is filtered by it, and a host whose post is unknown or not live is a 404."""
 
 from __future__ import annotations
 
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
-from flask import url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,8 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mall.catalogue.models import Collection, Issue
-from mall.catalogue.queries import collections_with_counts, issue_listing, issue_years
-from mall.catalogue.queries import latest_issues
+from mall.catalogue.queries import (
+    collections_with_counts,
+    issue_listing,
+    issue_years,
+    latest_issues,
+)
 from mall.catalogue.search import SearchForm, search_issues
 from mall.content.models import ContactMessage, NewsItem, Page, PageKind
 from mall.extensions import db
@@ -57,9 +71,11 @@ def home() -> ResponseReturnValue:
 def catalogue() -> ResponseReturnValue:
     post: Post = g.post
     year = request.args.get("year", type=int)
+    if year is not None and not MINYEAR <= year <= MAXYEAR:
+        abort(400, description=_("That is not a year we can show."))
     query = issue_listing().where(Issue.post_id == post.id)
     if year:
-        query = query.where(Issue.issue_date.between(f"{year}-01-01", f"{year}-12-31"))
+        query = query.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
         "storefront/catalogue.html", page=page, years=issue_years(db.session, post), year=year

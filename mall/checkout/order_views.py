@@ -1,0 +1,375 @@
+"""The buyer's orders at the portal: the order page (each post order's status, how to pay
+without a card), paying by card, cancelling, a receipt per post order, and the account's
+order history.
+
+An order is shown only to the visitor who placed it or to the signed-in buyer it belongs
+to; to anyone else it does not exist (404). An unpaid order past its reservation is
+cancelled when it is opened, before anything is shown, so that its stock is back on sale
+even if the cron job has not run yet."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from babel import Locale
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from flask_login import current_user, login_required
+from jinja2 import TemplateError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mall.checkout.forms import CancelOrderForm, TestCardForm
+from mall.checkout.models import AttemptStatus
+from mall.checkout.payments import (
+    CardResult,
+    abandon,
+    apply_result,
+    card_gateway,
+    check_payment,
+    confirm_test_card,
+    current_attempt,
+    declines,
+    payable_attempt,
+)
+from mall.checkout.services import cancel, order_query, release_if_expired, restore_cart
+from mall.columns import utcnow
+from mall.extensions import db
+from mall.money import Money
+from mall.orders.models import Order, OrderStatus, PaymentMethod, PostOrder, PostOrderStatus
+from mall.orders.placement import ShippingAddress
+from mall.orders.references import format_reference
+from mall.payments.provider import (
+    PaymentConfigurationError,
+    PaymentError,
+    PaymentUnavailable,
+)
+from mall.security import content_security_policy
+from mall.visitors.context import current_visitor
+
+#: At the portal (`subdomain=PORTAL_SUBDOMAIN`).
+bp = Blueprint("orders", __name__)
+
+_CODE = re.compile(r"[A-Z0-9]{4,12}")
+#: The portal session's key for client secrets of live-mode intents (for Stripe.js).
+SECRETS_KEY = "card_client_secrets"
+
+
+def _owned(code: str) -> Order:
+    """The order, if it is this visitor's or this signed-in buyer's; else a 404."""
+    visitor = current_visitor()
+    buyer = visitor.signed_in_buyer(utcnow()) if visitor is not None else None
+    order = None
+    if _CODE.fullmatch(code) and (visitor is not None or buyer is not None):
+        order = db.session.scalar(order_query(code, visitor, buyer))
+    if order is None:
+        abort(404, description=_("There is no order with this number in your orders."))
+    return order
+
+
+def _released(order: Order) -> bool:
+    """Release on access (see module docstring); True if the order was just cancelled."""
+    attempt = current_attempt(db.session, order) if order.payment_id else None
+    if not release_if_expired(db.session, order, utcnow()):
+        return False
+    db.session.commit()
+    abandon(card_gateway(current_app.config), order, attempt)
+    flash(_("This order was not paid in time: it is cancelled and its stamps are back on sale."),
+          "error")
+    return True
+
+
+# --- the order ------------------------------------------------------------------------------
+
+
+@bp.get("/orders/<code>")
+def show(code: str) -> ResponseReturnValue:
+    order = _owned(code)
+    _released(order)
+    attempt = current_attempt(db.session, order)
+    return render_template(
+        "orders/show.html",
+        order=order,
+        attempt=attempt,
+        reference=format_reference(order.payment_reference),
+        card_available=card_gateway(current_app.config) is not None,
+        cancel_form=CancelOrderForm(formdata=None),
+    )
+
+
+@bp.post("/orders/<code>/cancel")
+def cancel_unpaid(code: str) -> ResponseReturnValue:
+    """The buyer gives up an unpaid order: the stock goes back on sale and the stamps back
+    into their cart, to pay another way."""
+    form = CancelOrderForm()
+    if not form.validate_on_submit():
+        abort(400)
+    order = _owned(code)
+    if _released(order) or order.status is not OrderStatus.PENDING_PAYMENT:
+        return redirect(url_for(".show", code=order.code), 303)
+    attempt = current_attempt(db.session, order)
+    visitor = current_visitor()
+    if visitor is None:  # `_owned` found the order through the visitor: never
+        abort(404)
+    cancel(db.session, order, "cancelled by the buyer", utcnow())
+    restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
+    db.session.commit()
+    abandon(card_gateway(current_app.config), order, attempt)
+    flash(_cancelled_message(restored), "success")
+    return redirect(url_for(".show", code=order.code), 303)
+
+
+def _cancelled_message(restored: int) -> str:
+    if not restored:
+        return _("Your order is cancelled. Nothing was charged.")
+    return ngettext(
+        "Your order is cancelled and nothing was charged. %(num)d item is back in your cart.",
+        "Your order is cancelled and nothing was charged. %(num)d items are back in your cart.",
+        restored,
+    )
+
+
+# --- paying by card -------------------------------------------------------------------------
+
+
+@bp.get("/orders/<code>/pay")
+def pay(code: str) -> ResponseReturnValue:
+    order = _owned(code)
+    if order.payment_method is not PaymentMethod.CARD or _released(order):
+        return redirect(url_for(".show", code=order.code), 303)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        return redirect(url_for(".show", code=order.code), 303)
+    gateway = card_gateway(current_app.config)
+    attempt = current_attempt(db.session, order)
+    declined = attempt is not None and attempt.status is AttemptStatus.DECLINED
+    used = declines(db.session, order)
+    context = {
+        "order": order,
+        "attempt": attempt,
+        "declined": declined,
+        "attempts_left": max(0, int(current_app.config["CARD_MAX_ATTEMPTS"]) - used),
+        "available": gateway is not None,
+        "test_mode": gateway is not None and gateway.test_mode,
+        "card_form": TestCardForm(formdata=None),
+        "cancel_form": CancelOrderForm(formdata=None),
+        "publishable_key": current_app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "client_secret": session.get(SECRETS_KEY, {}).get(order.code),
+    }
+    response = current_app.make_response(render_template("orders/pay.html", **context))
+    if gateway is not None and not gateway.test_mode:
+        response.headers["Content-Security-Policy"] = _stripe_js_policy()
+    return response
+
+
+@bp.post("/orders/<code>/pay")
+def pay_with_test_card(code: str) -> ResponseReturnValue:
+    """Test mode only: one of Stripe's test cards, confirmed on the server."""
+    form = TestCardForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Please use one of the test card buttons."))
+    order = _owned(code)
+    if _released(order) or order.status is not OrderStatus.PENDING_PAYMENT:
+        if order.status is OrderStatus.PAID:
+            flash(_("This order is already paid."), "info")
+        return redirect(url_for(".show", code=order.code), 303)
+    gateway = card_gateway(current_app.config)
+    if gateway is None or not gateway.test_mode or order.payment_method is not PaymentMethod.CARD:
+        abort(404, description=_("Test cards are accepted only in test mode."))
+    try:
+        attempt = payable_attempt(db.session, gateway, order)
+        db.session.commit()  # the intent is recorded before Stripe is asked to charge it
+        result = confirm_test_card(gateway, order, attempt, form.card.data)
+    except PaymentError as error:
+        db.session.rollback()
+        flash(_payment_error_message(error), "error")
+        return redirect(url_for(".pay", code=order.code), 303)
+    outcome = apply_result(db.session, gateway, order, attempt, result, utcnow())
+    return _after_card(order, outcome)
+
+
+@bp.get("/orders/<code>/pay/complete")
+def pay_complete(code: str) -> ResponseReturnValue:
+    """Where Stripe.js sends the buyer back after confirming in the browser (live mode):
+    ask Stripe how the payment stands and act on it (the webhook may have done so first)."""
+    order = _owned(code)
+    gateway = card_gateway(current_app.config)
+    if gateway is None or order.payment_method is not PaymentMethod.CARD:
+        return redirect(url_for(".show", code=order.code), 303)
+    if order.status is not OrderStatus.PENDING_PAYMENT or _released(order):
+        return redirect(url_for(".show", code=order.code), 303)
+    try:
+        outcome = check_payment(db.session, gateway, order, utcnow())
+    except PaymentError as error:
+        db.session.rollback()
+        flash(_payment_error_message(error), "error")
+        return redirect(url_for(".pay", code=order.code), 303)
+    return _after_card(order, outcome)
+
+
+def _after_card(order: Order, outcome: CardResult) -> ResponseReturnValue:
+    """Commit what the payment changed and tell the buyer."""
+    visitor = current_visitor()
+    restored = 0
+    if outcome is CardResult.CANCELLED and visitor is not None:
+        restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
+    db.session.commit()
+    if outcome in (CardResult.PAID, CardResult.ALREADY_PAID):
+        flash(_("Thank you: your payment was received. A confirmation is on its way to "
+                "%(email)s.", email=order.email), "success")
+        return redirect(url_for(".show", code=order.code), 303)
+    if outcome is CardResult.CANCELLED:
+        flash(_("Your card was declined too many times, so the order is cancelled and nothing "
+                "was charged. The stamps are back in your cart: you can pay another way."),
+              "error")
+        if restored:
+            return redirect(url_for("cart.page"), 303)
+        return redirect(url_for(".show", code=order.code), 303)
+    if outcome is not CardResult.DECLINED:  # a decline is told by the pay page itself
+        flash(_("Your payment is being processed. This page will show it once it is done."),
+              "info")
+    return redirect(url_for(".pay", code=order.code), 303)
+
+
+def _payment_error_message(error: PaymentError) -> str:
+    if isinstance(error, PaymentUnavailable):
+        return _("The payment service is unavailable. Nothing was charged: please try again "
+                 "in a few minutes.")
+    if isinstance(error, PaymentConfigurationError):
+        return _("Card payments are unavailable at the moment. Nothing was charged.")
+    return _("The payment could not be processed. Nothing was charged: please try again.")
+
+
+def _stripe_js_policy() -> str:
+    """The page's CSP plus what Stripe.js needs (its script, its frames, its API)."""
+    directives = dict(
+        part.split(" ", 1) for part in content_security_policy().split("; ") if " " in part
+    )
+    extra = {
+        "script-src": "https://js.stripe.com",
+        "frame-src": "https://js.stripe.com https://hooks.stripe.com",
+        "connect-src": "https://api.stripe.com",
+    }
+    for name, sources in extra.items():
+        directives[name] = f"{directives.get(name, chr(39) + 'self' + chr(39))} {sources}"
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+# --- receipts and history -------------------------------------------------------------------
+
+
+@bp.get("/orders/<code>/receipt/<post_code>")
+def receipt(code: str, post_code: str) -> ResponseReturnValue:
+    """A printable receipt for what one post sold in the order, once it is paid."""
+    order = _owned(code)
+    post_order = next((po for po in order.post_orders if po.post.code == post_code), None)
+    if post_order is None:
+        abort(404, description=_("This order has nothing from this post."))
+    if order.status is not OrderStatus.PAID:
+        abort(404, description=_("A receipt is issued once the order is paid."))
+    return render_template(
+        "orders/receipt.html", order=order, post_order=post_order,
+        portal_host=urlsplit(url_for("portal.home", _external=True)).netloc,
+    )
+
+
+@bp.get("/account/orders")
+@login_required
+def history() -> ResponseReturnValue:
+    """The signed-in buyer's orders, newest first (two queries whatever their number)."""
+    orders = db.session.scalars(
+        select(Order)
+        .where(Order.buyer_id == current_user.id)
+        .options(selectinload(Order.post_orders).joinedload(PostOrder.post))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    ).all()
+    return render_template("orders/history.html", orders=orders)
+
+
+
+# --- words for the order's states -----------------------------------------------------------
+
+STATUS_LABELS: dict[enum.Enum, LazyString] = {
+    OrderStatus.PENDING_PAYMENT: _l("Awaiting payment"),
+    OrderStatus.PAID: _l("Paid"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+    PostOrderStatus.AWAITING_PAYMENT: _l("Awaiting payment"),
+    PostOrderStatus.TO_SHIP: _l("Paid — being packed"),
+    PostOrderStatus.SHIPPED: _l("Shipped"),
+    PostOrderStatus.CANCELLED: _l("Cancelled"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+    PaymentMethod.COUNTER: _l("At a post office counter"),
+}
+
+
+@bp.app_template_filter("order_label")
+def order_label(member: enum.Enum) -> str:
+    """What a buyer reads for an order's, a post order's or a payment method's value."""
+    return str(STATUS_LABELS[member])
+
+
+@bp.app_template_global()
+def instructions_template() -> str:
+    """The payment desk's instructions for paying without a card
+    (`orders/_instructions.html`), or checkout's short version while that partial is
+    missing or cannot be compiled: an order page must never fail over it."""
+    try:
+        current_app.jinja_env.get_template("orders/_instructions.html")
+    except TemplateError as error:
+        current_app.logger.warning("orders/_instructions.html unusable: %s", error)
+        return "orders/_payment_reference.html"
+    return "orders/_instructions.html"
+
+
+@bp.app_template_global()
+def mail_instructions_template() -> str | None:
+    """The same for mail (`mail/payment_instructions.txt`); None: checkout's own words."""
+    try:
+        current_app.jinja_env.get_template("mail/payment_instructions.txt")
+    except TemplateError:
+        return None
+    return "mail/payment_instructions.txt"
+
+
+@bp.app_template_filter("when")
+def when(moment: datetime) -> str:
+    """A date and time in the reader's language and the mall's time zone."""
+    return format_datetime(moment, "medium")
+
+
+@bp.app_template_global()
+def money_of(minor: int, currency: str) -> Money:
+    return Money(minor, currency)
+
+
+@bp.app_template_global()
+def order_address(order: Order) -> ShippingAddress:
+    """The address an order was sent to, shaped like the checkout's."""
+    return ShippingAddress(
+        name=order.ship_name, line1=order.ship_line1, line2=order.ship_line2,
+        city=order.ship_city, postal_code=order.ship_postal_code, region=order.ship_region,
+        country=order.ship_country, phone=order.ship_phone,
+    )
+
+
+@bp.app_template_global()
+def country_name(code: str) -> str:
+    """A country's name in the page's language."""
+    locale = Locale.parse(str(get_locale() or "en"))
+    return locale.territories.get(code, code)

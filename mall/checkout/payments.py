@@ -27,7 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mall.checkout.models import AttemptStatus, PaymentAttempt, attempt_key
-from mall.checkout.services import cancel, send_order_mail
+from mall.checkout.services import cancel, release_if_expired, send_order_mail
 from mall.money import Money
 from mall.orders.lifecycle import PaymentOutcome, record_payment
 from mall.orders.lifecycle import PaymentRefused as OrderNotPayable
@@ -244,6 +244,25 @@ def declined(
         cancel(session, order, "card declined", now)
         return CardResult.CANCELLED
     return CardResult.DECLINED
+
+
+def release_expired_orders(
+    session: Session, now: datetime
+) -> list[tuple[Order, PaymentAttempt | None]]:
+    """Cancel every unpaid order whose reservation ran out (stock back, open intents marked
+    abandoned), for cron. The caller commits, then `abandon`s each intent at Stripe, so no
+    external call is made while the transaction holds the stock rows."""
+    expired = session.scalars(
+        select(Order)
+        .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until <= now)
+        .order_by(Order.id)
+    ).all()
+    released = []
+    for order in expired:
+        attempt = current_attempt(session, order) if order.payment_id else None
+        if release_if_expired(session, order, now):
+            released.append((order, attempt))
+    return released
 
 
 def abandon(provider: PaymentProvider | None, order: Order, attempt: PaymentAttempt | None) -> None:

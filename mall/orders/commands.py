@@ -13,15 +13,16 @@ and the next run does the work. Running it twice, or two at once, cancels each o
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from mall.checkout.payments import abandon, card_gateway, release_expired_orders
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
 from mall.operator.models import ReceivedPayment
-from mall.orders.lifecycle import release_expired
 from mall.orders.models import Order, PostOrder
 from mall.orders.references import InvalidReference, format_reference, parse_payment_reference
 
@@ -33,15 +34,17 @@ orders_cli = AppGroup("orders", help="Orders: release expired reservations, show
 def release_expired_command(quiet: bool) -> None:
     """Cancel unpaid orders whose reservation ran out and put their stock back on sale."""
     try:
-        codes = release_expired(db.session, utcnow())
+        released = release_expired_orders(db.session, utcnow())
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    for code in codes:
-        click.echo(code)
+    gateway = card_gateway(current_app.config)
+    for order, attempt in released:
+        abandon(gateway, order, attempt)
+        click.echo(order.code)
     if not quiet:
-        click.echo(f"Released {len(codes)} expired order(s).", err=True)
+        click.echo(f"Released {len(released)} expired order(s).", err=True)
 
 
 @orders_cli.command("show")

@@ -91,13 +91,3 @@ def cancel_order(session: Session, order: Order, reason: str, now: datetime) -> 
     session.flush()
     session.refresh(order)
     return True
-
-
-def release_expired(session: Session, now: datetime) -> list[str]:
-    """Cancel every unpaid order whose reservation has run out; the codes cancelled."""
-    expired = session.scalars(
-        select(Order).where(
-            Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until <= now
-        )
-    ).all()
-    return [order.code for order in expired if cancel_order(session, order, "expired", now)]

@@ -52,7 +52,14 @@ from mall.checkout.services import cancel, order_query, release_if_expired, rest
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
-from mall.orders.models import Order, OrderStatus, PaymentMethod, PostOrder, PostOrderStatus
+from mall.orders.models import (
+    CancelReason,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    PostOrder,
+    PostOrderStatus,
+)
 from mall.orders.placement import ShippingAddress
 from mall.orders.references import format_reference
 from mall.payments.provider import (
@@ -127,7 +134,7 @@ def cancel_unpaid(code: str) -> ResponseReturnValue:
     visitor = current_visitor()
     if visitor is None:  # `_owned` found the order through the visitor: never
         abort(404)
-    cancel(db.session, order, "cancelled by the buyer", utcnow())
+    cancel(db.session, order, CancelReason.BUYER, utcnow())
     restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
     db.session.commit()
     abandon(card_gateway(current_app.config), order, attempt)

@@ -31,7 +31,7 @@ from mall.checkout.services import cancel, release_if_expired, send_order_mail
 from mall.money import Money
 from mall.orders.lifecycle import PaymentOutcome, record_payment
 from mall.orders.lifecycle import PaymentRefused as OrderNotPayable
-from mall.orders.models import Order, OrderStatus, PaymentMethod
+from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from mall.payments.provider import (
     CardOutcome,
     PaymentError,
@@ -241,7 +241,7 @@ def declined(
     if order.status is OrderStatus.CANCELLED:
         return CardResult.CANCELLED
     if changed and declines(session, order) >= int(current_app.config["CARD_MAX_ATTEMPTS"]):
-        cancel(session, order, "card declined", now)
+        cancel(session, order, CancelReason.CARD_DECLINED, now)
         return CardResult.CANCELLED
     return CardResult.DECLINED
 

@@ -33,7 +33,7 @@ from mall.checkout.models import AttemptStatus, PaymentAttempt
 from mall.mail import MailError, send_templated_mail
 from mall.money import Money, money_sum
 from mall.orders.lifecycle import cancel_order
-from mall.orders.models import Order, OrderStatus, PaymentMethod, PostOrder, Quote
+from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrder, Quote
 from mall.orders.placement import (
     EmptyCart,
     OrderRequest,
@@ -374,10 +374,10 @@ def release_if_expired(session: Session, order: Order, now: datetime) -> bool:
     so a buyer never sees "awaiting payment" for stock that is no longer held."""
     if order.status is not OrderStatus.PENDING_PAYMENT or order.reserved_until > now:
         return False
-    return cancel(session, order, "expired", now)
+    return cancel(session, order, CancelReason.EXPIRED, now)
 
 
-def cancel(session: Session, order: Order, reason: str, now: datetime) -> bool:
+def cancel(session: Session, order: Order, reason: CancelReason, now: datetime) -> bool:
     """Cancel an unpaid order (stock back, open card intents marked abandoned)."""
     if not cancel_order(session, order, reason, now):
         return False

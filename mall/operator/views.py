@@ -56,6 +56,7 @@ from mall.operator.services import (
     recent_payments,
     record_received_payment,
 )
+from mall.orders.labels import cancel_reason_label
 from mall.orders.lifecycle import PaymentOutcome
 from mall.orders.models import Order
 from mall.orders.references import format_reference
@@ -237,7 +238,7 @@ def _explain_refusal(
             _("Order %(code)s was cancelled on %(date)s (%(reason)s) and its stamps went back "
               "on sale. Refund the buyer, or re-open the order — re-opening is not available "
               "at this desk yet, so for now please refund. %(nothing)s",
-              code=order.code, date=cancelled_on, reason=_cancel_reason(order),
+              code=order.code, date=cancelled_on, reason=cancel_reason_label(order.cancel_reason),
               nothing=nothing)
         )
     elif refused.refusal is Refusal.WRONG_CURRENCY:
@@ -261,11 +262,6 @@ def _explain_refusal(
               extra=money_filter(money.amount - order.total), nothing=nothing)
         )
 
-
-def _cancel_reason(order: Order) -> str:
-    if order.cancel_reason == "expired":
-        return _("not paid before its reservation ran out")
-    return order.cancel_reason or _("no reason given")
 
 
 def _already_paid(recorded: Recorded) -> str:

@@ -93,8 +93,9 @@ def _describe(order: Order) -> list[str]:
     if order.paid_at is not None:
         lines.append(f"  paid           {order.paid_at:%Y-%m-%d %H:%M} UTC")
     if order.cancelled_at is not None:
+        reason = order.cancel_reason.value if order.cancel_reason else "no reason given"
         lines.append(
-            f"  cancelled      {order.cancelled_at:%Y-%m-%d %H:%M} UTC ({order.cancel_reason})"
+            f"  cancelled      {order.cancelled_at:%Y-%m-%d %H:%M} UTC ({reason})"
         )
     payment = db.session.scalar(
         select(ReceivedPayment).where(ReceivedPayment.order_id == order.id)

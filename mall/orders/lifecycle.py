@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Product
 from mall.money import Money
-from mall.orders.models import Order, OrderLine, OrderStatus, PostOrder, PostOrderStatus
+from mall.orders.models import (
+    CancelReason,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PostOrder,
+    PostOrderStatus,
+)
 
 
 class PaymentRefused(ValueError):
@@ -48,7 +55,8 @@ def record_payment(session: Session, order: Order, amount: Money, now: datetime)
     if changed != 1:
         if order.status is OrderStatus.PAID:
             return PaymentOutcome.ALREADY_PAID
-        raise PaymentRefused(f"order {order.code} was cancelled ({order.cancel_reason})")
+        reason = order.cancel_reason.value if order.cancel_reason else "no reason"
+        raise PaymentRefused(f"order {order.code} was cancelled ({reason})")
     session.execute(
         update(PostOrder)
         .where(PostOrder.order_id == order.id)
@@ -59,12 +67,12 @@ def record_payment(session: Session, order: Order, amount: Money, now: datetime)
     return PaymentOutcome.PAID
 
 
-def cancel_order(session: Session, order: Order, reason: str, now: datetime) -> bool:
+def cancel_order(session: Session, order: Order, reason: CancelReason, now: datetime) -> bool:
     """Cancel an unpaid order and put its stock back on sale; False if it was not unpaid."""
     changed = session.execute(
         update(Order)
         .where(Order.id == order.id, Order.status == OrderStatus.PENDING_PAYMENT)
-        .values(status=OrderStatus.CANCELLED, cancelled_at=now, cancel_reason=reason[:200])
+        .values(status=OrderStatus.CANCELLED, cancelled_at=now, cancel_reason=reason)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:

@@ -28,6 +28,14 @@ class OrderStatus(enum.Enum):
     CANCELLED = "cancelled"
 
 
+class CancelReason(enum.Enum):
+    """Why an unpaid order was cancelled: stored as a code, shown in the reader's language."""
+
+    EXPIRED = "expired"
+    BUYER = "buyer"
+    CARD_DECLINED = "card_declined"
+
+
 class PaymentMethod(enum.Enum):
     CARD = "card"
     BANK_TRANSFER = "bank_transfer"
@@ -106,7 +114,7 @@ class Order(db.Model):
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    cancel_reason: Mapped[str] = mapped_column(String(200), default="")
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(enum_column(CancelReason))
 
     post_orders: Mapped[list[PostOrder]] = relationship(
         back_populates="order", order_by="PostOrder.id", cascade="all, delete-orphan"

@@ -2,7 +2,7 @@
 
 Revision ID: 20261129_0001
 Revises: 
-Create Date: 2026-11-29 20:18:36.866770
+Create Date: 2026-11-29 20:36:01.078832
 """
 
 from alembic import op
@@ -292,7 +292,7 @@ def upgrade() -> None:
     sa.Column('reserved_until', sa.DateTime(timezone=True), nullable=False),
     sa.Column('paid_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('cancel_reason', sa.String(length=200), nullable=False),
+    sa.Column('cancel_reason', sa.Enum('expired', 'buyer', 'card_declined', name='cancelreason', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.CheckConstraint('total_minor >= 0', name=op.f('ck_buyer_order_total_not_negative')),
     sa.ForeignKeyConstraint(['buyer_id'], ['buyer.id'], name=op.f('fk_buyer_order_buyer_id_buyer')),
     sa.ForeignKeyConstraint(['visitor_id'], ['visitor.id'], name=op.f('fk_buyer_order_visitor_id_visitor'), ondelete='SET NULL'),

@@ -28,7 +28,7 @@ from mall.columns import utcnow
 from mall.extensions import db
 from mall.mail.models import OutboxMessage
 from mall.money import Money
-from mall.orders.models import Order, OrderStatus, PaymentMethod, PostOrderStatus
+from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrderStatus
 from mall.payments.models import ProcessedEvent
 from mall.payments.stripe_gateway import StripeGateway
 from mall.payments.stripe_units import to_stripe
@@ -420,7 +420,7 @@ def test_money_for_a_cancelled_order_goes_back(client, card_shop, stripe_config)
     """The reservation ran out and the order was cancelled, but the buyer's card was charged
     anyway (a slow 3-D Secure, a second tab): the webhook refunds it."""
     order = card_order(client, card_shop)
-    cancel(db.session, order, "expired", utcnow())
+    cancel(db.session, order, CancelReason.EXPIRED, utcnow())
     db.session.commit()
     browser = StripeGateway.from_config(stripe_config)
     browser.confirm_test_card(order.payment_id, "success", f"browser-{uuid.uuid4().hex}")

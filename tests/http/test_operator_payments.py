@@ -27,7 +27,7 @@ from mall.money import Money
 from mall.operator.forms import AmountError, parse_amount
 from mall.operator.models import PaymentChannel, ReceivedPayment, StaffMember, StaffRole
 from mall.orders.lifecycle import cancel_order
-from mall.orders.models import Order, OrderStatus, PaymentMethod, PostOrderStatus
+from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrderStatus
 from mall.orders.placement import OrderRequest, ShippingAddress, lock_quote, place_order
 from mall.orders.references import format_reference, payment_reference
 from mall.shipping.models import ShippingKind, ShippingMethod, ShippingRate
@@ -333,7 +333,7 @@ def test_the_short_payment_says_how_much_is_missing(desk, place):
 
 def test_a_payment_for_a_cancelled_order_is_refused_with_what_to_do(desk, place, shop):
     order = place()
-    cancel_order(db.session, order, "expired", utcnow())
+    cancel_order(db.session, order, CancelReason.EXPIRED, utcnow())
     db.session.commit()
     response = record(desk, order)
     assert response.status_code == 409

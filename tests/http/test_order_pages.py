@@ -16,7 +16,7 @@ from mall.catalogue.models import Product
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.orders.lifecycle import record_payment
-from mall.orders.models import Order, OrderStatus, PostOrderStatus
+from mall.orders.models import CancelReason, Order, OrderStatus, PostOrderStatus
 from tests.support.checkout import (
     add_to_cart,
     cart_lines,
@@ -132,7 +132,7 @@ def test_an_unpaid_order_past_its_reservation_is_released_when_opened(client, sh
     assert "not paid in time" in html
     assert "This order is cancelled." in html
     order = reload(order)
-    assert (order.status, order.cancel_reason) == (OrderStatus.CANCELLED, "expired")
+    assert (order.status, order.cancel_reason) == (OrderStatus.CANCELLED, CancelReason.EXPIRED)
     assert all(po.status is PostOrderStatus.CANCELLED for po in order.post_orders)
     assert (stock(shop["sheet"]), stock(shop["booklet"])) == (5, 5)
     # Opening it again gives nothing back twice.

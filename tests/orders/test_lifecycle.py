@@ -18,7 +18,7 @@ from mall.orders.lifecycle import (
     cancel_order,
     record_payment,
 )
-from mall.orders.models import OrderStatus, PostOrderStatus
+from mall.orders.models import CancelReason, OrderStatus, PostOrderStatus
 from mall.orders.placement import place_order
 
 
@@ -62,8 +62,8 @@ def test_short_over_or_wrong_currency_payment_is_refused(order, delta, currency,
 
 def test_cancelling_gives_the_stock_back_once(order, shop):
     assert (_stock(shop["sheet"]), _stock(shop["booklet"])) == (3, 4)
-    assert cancel_order(db.session, order, "payment failed", utcnow()) is True
-    assert cancel_order(db.session, order, "payment failed", utcnow()) is False
+    assert cancel_order(db.session, order, CancelReason.CARD_DECLINED, utcnow()) is True
+    assert cancel_order(db.session, order, CancelReason.CARD_DECLINED, utcnow()) is False
     db.session.commit()
     assert (_stock(shop["sheet"]), _stock(shop["booklet"])) == (5, 5)
     assert order.status is OrderStatus.CANCELLED
@@ -71,14 +71,14 @@ def test_cancelling_gives_the_stock_back_once(order, shop):
 
 
 def test_payment_after_cancellation_is_refused_with_the_reason(order):
-    cancel_order(db.session, order, "expired", utcnow())
+    cancel_order(db.session, order, CancelReason.EXPIRED, utcnow())
     with pytest.raises(PaymentRefused, match="cancelled"):
         record_payment(db.session, order, order.total, utcnow())
 
 
 def test_paid_order_cannot_be_cancelled(order, shop):
     record_payment(db.session, order, order.total, utcnow())
-    assert cancel_order(db.session, order, "expired", utcnow()) is False
+    assert cancel_order(db.session, order, CancelReason.EXPIRED, utcnow()) is False
     assert _stock(shop["sheet"]) == 3
 
 

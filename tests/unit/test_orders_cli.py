@@ -12,7 +12,7 @@ from mall.cart.services import add_to_cart, cart_for
 from mall.catalogue.models import Product
 from mall.columns import utcnow
 from mall.extensions import db
-from mall.orders.models import Order, OrderStatus, PaymentMethod
+from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from mall.orders.placement import OrderRequest, ShippingAddress, lock_quote, place_order
 from mall.orders.references import format_reference
 from mall.shipping.models import ShippingKind, ShippingMethod, ShippingRate
@@ -81,7 +81,7 @@ def test_release_expired_cancels_only_expired_orders_commits_and_prints_their_co
 
     db.session.rollback()  # only what the command committed is left
     assert db.session.get(Order, expired.id).status is OrderStatus.CANCELLED
-    assert db.session.get(Order, expired.id).cancel_reason == "expired"
+    assert db.session.get(Order, expired.id).cancel_reason is CancelReason.EXPIRED
     assert db.session.get(Order, waiting.id).status is OrderStatus.PENDING_PAYMENT
     assert stock(product) == 3
 

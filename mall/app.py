@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.cart.views import bp as cart_bp
     from mall.catalogue.views import bp as catalogue_bp
     from mall.checkout.order_views import bp as orders_bp
+    from mall.checkout.placing import bp as placing_bp
     from mall.checkout.views import bp as checkout_bp
     from mall.checkout.webhook_views import bp as stripe_webhooks_bp
     from mall.currency import bp as currency_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operator_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     # checkout, the buyer's orders and Stripe's webhooks: at the portal only
     app.register_blueprint(checkout_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(placing_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(orders_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(stripe_webhooks_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(link_bp, subdomain=hosts.PORTAL_SUBDOMAIN)

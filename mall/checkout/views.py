@@ -1,6 +1,6 @@
 """Checkout at the portal, in three steps and a confirmation: where to (`/checkout`), how
 each post ships (`/checkout/shipping`), the review with a locked quote (`/checkout/review`),
-and placing the order (`POST /checkout/place`).
+and placing the order (`POST /checkout/place`, in `mall.checkout.placing`).
 
 The buyer's choices live in the portal's (signed) session between the steps; the ids in
 them, and in every form, are checked again against this visitor, this cart and what each
@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal, format_time, get_locale
+from flask_babel import format_time
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -41,8 +41,7 @@ from mall.checkout.forms import (
     new_placement_key,
     shipping_country_choices,
 )
-from mall.checkout.order_views import SECRETS_KEY
-from mall.checkout.payments import can_charge, card_gateway, start_attempt
+from mall.checkout.payments import can_charge, card_gateway
 from mall.checkout.services import (
     ADDRESS_FIELDS,
     CheckoutPricing,
@@ -50,31 +49,20 @@ from mall.checkout.services import (
     ShippingNeeded,
     address_from,
     fresh_quote,
-    order_by_key,
-    order_request,
     price_checkout,
-    reservation,
-    send_order_mail,
     shipping_options,
     usable_quote,
 )
 from mall.columns import utcnow
 from mall.currency import display_currency, rate_table
 from mall.extensions import db
-from mall.i18n import localized, money_filter
-from mall.orders.models import Order, PaymentMethod, Quote
+from mall.i18n import localized
+from mall.orders.models import PaymentMethod, Quote
 from mall.orders.placement import (
     EmptyCart,
-    MissingShipping,
-    OutOfStock,
     PostNotSelling,
-    QuoteExpired,
-    Shortage,
-    place_order,
 )
-from mall.payments.provider import PaymentError
 from mall.rates.conversion import UnknownRate, configured_spread_bps
-from mall.shipping.services import ShippingUnavailable
 from mall.shipping.zones import UnknownCountry
 from mall.visitors.context import current_visitor
 from mall.visitors.models import Visitor
@@ -96,7 +84,7 @@ class Checkout(NamedTuple):
     cart: Cart
 
 
-def _checkout() -> Checkout | None:
+def current_checkout() -> Checkout | None:
     """This visitor's cart, if it holds anything (one query for the cart, one for a line)."""
     visitor = current_visitor()
     if visitor is None:
@@ -110,16 +98,16 @@ def _checkout() -> Checkout | None:
     return Checkout(visitor, buyer, cart)
 
 
-def _empty_cart() -> ResponseReturnValue:
+def empty_cart() -> ResponseReturnValue:
     flash(_("Your cart is empty: add some stamps before checking out."), "info")
     return redirect(url_for("cart.page"), 303)
 
 
-def _state() -> CheckoutState | None:
+def checkout_state() -> CheckoutState | None:
     return CheckoutState.load(session.get(STATE_KEY))
 
 
-def _save(state: CheckoutState) -> None:
+def save_state(state: CheckoutState) -> None:
     session[STATE_KEY] = state.dump()
 
 
@@ -128,11 +116,11 @@ def _save(state: CheckoutState) -> None:
 
 @bp.route("/checkout", methods=["GET", "POST"])
 def address() -> ResponseReturnValue:
-    checkout = _checkout()
+    checkout = current_checkout()
     if checkout is None:
-        return _empty_cart()
+        return empty_cart()
     buyer = checkout.buyer
-    state = _state()
+    state = checkout_state()
     saved = list(buyer.addresses) if buyer is not None else []
     form = CheckoutAddressForm(email_required=buyer is None, data=_prefill(state, buyer))
     saved_form = SavedAddressForm(prefix="saved")
@@ -192,7 +180,7 @@ def _address_chosen(
     """Keep the address; a new country voids the shipping choices (zones and prices
     follow it)."""
     shipping = state.shipping if state and state.address.country == address.country else {}
-    _save(CheckoutState(email=email, address=address, shipping=shipping, quote_id=None))
+    save_state(CheckoutState(email=email, address=address, shipping=shipping, quote_id=None))
     return redirect(url_for(".shipping"), 303)
 
 
@@ -201,10 +189,10 @@ def _address_chosen(
 
 @bp.route("/checkout/shipping", methods=["GET", "POST"])
 def shipping() -> ResponseReturnValue:
-    checkout = _checkout()
+    checkout = current_checkout()
     if checkout is None:
-        return _empty_cart()
-    state = _state()
+        return empty_cart()
+    state = checkout_state()
     if state is None:
         return redirect(url_for(".address"), 303)
     summary = cart_summary(
@@ -235,7 +223,7 @@ def shipping() -> ResponseReturnValue:
             else:
                 chosen[group.post.id] = int(raw)
         if not errors:
-            _save(dataclasses.replace(state, shipping=chosen))
+            save_state(dataclasses.replace(state, shipping=chosen))
             return redirect(url_for(".review"), 303)
     else:
         for group in summary.groups:
@@ -267,16 +255,16 @@ def _no_shipping_message(post: Any) -> str:
 
 @bp.get("/checkout/review")
 def review() -> ResponseReturnValue:
-    checkout = _checkout()
+    checkout = current_checkout()
     if checkout is None:
-        return _empty_cart()
-    state = _state()
+        return empty_cart()
+    state = checkout_state()
     if state is None:
         return redirect(url_for(".address"), 303)
-    return _review(checkout, state)
+    return render_review(checkout, state)
 
 
-def _review(
+def render_review(
     checkout: Checkout,
     state: CheckoutState,
     *,
@@ -289,7 +277,7 @@ def _review(
     Commits: the quote must exist when the buyer confirms."""
     now = utcnow()
     currency = display_currency()
-    currencies = _cart_currencies(checkout.cart)
+    currencies = cart_currencies(checkout.cart)
     if quote is None:
         quote = usable_quote(
             db.session, state.quote_id, checkout.visitor, currency, currencies, now
@@ -308,10 +296,10 @@ def _review(
                 "error",
             )
             return redirect(url_for("cart.page"), 303)
-    pricing = _priced_or_redirect(checkout, state, quote)
+    pricing = priced_or_redirect(checkout, state, quote)
     if not isinstance(pricing, CheckoutPricing):
         return pricing
-    _save(dataclasses.replace(state, quote_id=quote.id))
+    save_state(dataclasses.replace(state, quote_id=quote.id))
     methods = payment_methods(pricing)
     chosen = form.payment_method.data if form is not None else None
     if chosen not in [method.value for method, _usable in methods]:
@@ -335,7 +323,7 @@ def _review(
     return page, status
 
 
-def _priced_or_redirect(
+def priced_or_redirect(
     checkout: Checkout, state: CheckoutState, quote: Quote
 ) -> CheckoutPricing | ResponseReturnValue:
     try:
@@ -343,10 +331,10 @@ def _priced_or_redirect(
             db.session, checkout.cart, state.address.country, state.shipping, quote
         )
     except EmptyCart:
-        return _empty_cart()
+        return empty_cart()
     except PostNotSelling as closed:
         db.session.rollback()
-        flash(_post_closed_message(closed.post), "error")
+        flash(post_closed_message(closed.post), "error")
         return redirect(url_for("cart.page"), 303)
     except UnknownCountry:
         db.session.rollback()
@@ -362,7 +350,7 @@ def _priced_or_redirect(
         return redirect(url_for(".shipping"), 303)
 
 
-def _cart_currencies(cart: Cart) -> set[str]:
+def cart_currencies(cart: Cart) -> set[str]:
     return set(
         db.session.scalars(
             select(Product.currency)
@@ -383,164 +371,7 @@ def payment_methods(pricing: CheckoutPricing) -> list[tuple[PaymentMethod, bool]
     return methods
 
 
-# --- placing the order ----------------------------------------------------------------------
-
-
-@bp.post("/checkout/place")
-def place() -> ResponseReturnValue:
-    checkout = _checkout()
-    visitor = current_visitor()
-    form = PlaceOrderForm()
-    key = form.placement_key.data or ""
-    if visitor is not None and key:
-        existing = order_by_key(db.session, key, visitor)
-        if existing is not None:  # the same form again: the order it placed
-            return _after_placing(existing)
-    if checkout is None:
-        return _empty_cart()
-    state = _state()
-    if state is None or not state.shipping:
-        return redirect(url_for(".address"), 303)
-    if not form.validate_on_submit():
-        return _review(checkout, state, form=form, message=first_error(form), status=400)
-    quote = db.session.get(Quote, form.quote_id.data)
-    if quote is None or quote.visitor_id != checkout.visitor.id:
-        abort(400, description=_("This order summary is not yours. Please review your order."))
-    method = PaymentMethod(form.payment_method.data)
-    now = utcnow()
-    if quote.expires_at <= now:
-        return _requote(checkout, state, quote, form)
-    pricing = _priced_or_redirect(checkout, state, quote)
-    if not isinstance(pricing, CheckoutPricing):
-        return pricing
-    if pricing.fingerprint != form.fingerprint.data:
-        message = _("Your cart, a price or a shipping rate changed since you reviewed your "
-                    "order. Please check the new total and confirm again.")
-        return _review(checkout, state, quote=quote, form=form, message=message, status=409)
-    if method is PaymentMethod.CARD and (
-        card_gateway(current_app.config) is None or not can_charge(pricing.total)
-    ):
-        message = _("Card payment is not available for this order. Please choose another "
-                    "way to pay.")
-        return _review(checkout, state, quote=quote, form=form, message=message, status=400)
-    try:
-        order = place_order(
-            db.session,
-            checkout.cart,
-            order_request(state, checkout.visitor, checkout.buyer, str(get_locale() or "en"),
-                          method, key),
-            quote,
-            now,
-            reservation(method),
-            int(current_app.config["DEFAULT_COMMISSION_BPS"]),
-        )
-    except OutOfStock as shortage:
-        db.session.rollback()
-        for line in shortage.shortages:
-            flash(_shortage_message(line), "error")
-        return redirect(url_for("cart.page"), 303)
-    except QuoteExpired:
-        db.session.rollback()
-        return _requote(checkout, state, quote, form)
-    except PostNotSelling as closed:
-        db.session.rollback()
-        flash(_post_closed_message(closed.post), "error")
-        return redirect(url_for("cart.page"), 303)
-    except (MissingShipping, ShippingUnavailable, UnknownCountry):
-        db.session.rollback()
-        flash(_("A shipping method is no longer available. Please choose again."), "error")
-        return redirect(url_for(".shipping"), 303)
-    except EmptyCart:
-        db.session.rollback()
-        return _empty_cart()
-    if order.total_minor != pricing.total.amount:  # never: both price with the same quote
-        log.error("order %s totals %s, review showed %s", order.code, order.total, pricing.total)
-    _save(dataclasses.replace(state, shipping={}, quote_id=None))
-    if method is not PaymentMethod.CARD:
-        send_order_mail(order, "placed")
-    db.session.commit()
-    if method is PaymentMethod.CARD:
-        _start_card_payment(order)
-    return _after_placing(order)
-
-
-def _start_card_payment(order: Order) -> None:
-    """Create the order's PaymentIntent now, so the pay page is ready; if Stripe cannot
-    be reached, the pay page tries again when the buyer pays."""
-    gateway = card_gateway(current_app.config)
-    if gateway is None:
-        return
-    try:
-        _attempt, client_secret = start_attempt(db.session, gateway, order)
-        db.session.commit()
-    except PaymentError as error:
-        db.session.rollback()
-        log.warning("Could not start the card payment of %s: %s", order.code, error.detail)
-        return
-    if not gateway.test_mode:  # for Stripe.js on the pay page; the buyer's own secret
-        session[SECRETS_KEY] = {order.code: client_secret}
-
-
-def _after_placing(order: Order) -> ResponseReturnValue:
-    if order.payment_method is PaymentMethod.CARD:
-        return redirect(url_for("orders.pay", code=order.code), 303)
-    return redirect(url_for("orders.show", code=order.code), 303)
-
-
-def _requote(
-    checkout: Checkout, state: CheckoutState, expired: Quote, form: PlaceOrderForm
-) -> ResponseReturnValue:
-    """The quote ran out: price the same order with today's rates and ask again, saying
-    what the total was and what it is now."""
-    before = _priced_or_redirect(checkout, state, expired)
-    if not isinstance(before, CheckoutPricing):
-        return before
-    now = utcnow()
-    try:
-        quote = fresh_quote(
-            db.session, checkout.visitor, expired.currency, rate_table(),
-            _cart_currencies(checkout.cart), configured_spread_bps(current_app.config), now,
-        )
-    except UnknownRate:
-        db.session.rollback()
-        return redirect(url_for(".review"), 303)
-    after = _priced_or_redirect(checkout, state, quote)
-    if not isinstance(after, CheckoutPricing):
-        return after
-    if after.total == before.total:
-        message = _(
-            "The exchange rates we held for you expired after %(minutes)s minutes. Your total "
-            "is still %(total)s. Please confirm again.",
-            minutes=format_decimal(current_app.config["QUOTE_MINUTES"]),
-            total=money_filter(after.total),
-        )
-    else:
-        message = _(
-            "The exchange rates we held for you expired after %(minutes)s minutes. At today's "
-            "rates your total is %(new)s (it was %(old)s). Please check and confirm again.",
-            minutes=format_decimal(current_app.config["QUOTE_MINUTES"]),
-            new=money_filter(after.total),
-            old=money_filter(before.total),
-        )
-    return _review(checkout, state, quote=quote, form=form, message=message, status=409)
-
-
-def _shortage_message(line: Shortage) -> str:
-    title = localized(line.title)
-    if line.left <= 0:
-        return _(
-            "%(item)s (%(sku)s) is sold out: you asked for %(wanted)d. Nothing was ordered "
-            "and your cart is unchanged: please remove it to continue.",
-            item=title, sku=line.sku, wanted=line.wanted,
-        )
-    return _(
-        "Only %(left)d left of %(item)s (%(sku)s): you asked for %(wanted)d. Nothing was "
-        "ordered and your cart is unchanged: please lower the quantity to continue.",
-        left=line.left, item=title, sku=line.sku, wanted=line.wanted,
-    )
-
-
-def _post_closed_message(post: Any) -> str:
+def post_closed_message(post: Any) -> str:
     return _(
         "%(post)s is not selling at the moment. Please remove its stamps from your cart.",
         post=localized(post.name),

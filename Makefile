@@ -9,7 +9,7 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo serve install db seed test lint i18n translations compile-translations \
-        browser-deps bench initial-migration clean
+        browser-deps bench migration clean
 
 # Card payments run in Stripe's test mode against localstripe (a fake Stripe from PyPI),
 # started here on 127.0.0.1:$STRIPE_PORT (default 8420) and stopped when `flask run` ends;
@@ -78,13 +78,8 @@ i18n: $(STAMP) ## extract messages, update every catalogue, compile
 bench: install ## benchmarks of pages and domain code, written to bench/results/
 	$(BIN)/python -m bench
 
-initial-migration: $(STAMP) ## regenerate the initial schema migration from the models
-	@set -e; aside=$$(mktemp -d); scratch=$$(mktemp -d)/scratch.sqlite3; \
-	  rm -f migrations/versions/20261129_0001_initial_schema.py; \
-	  mv migrations/versions/*.py $$aside/ 2>/dev/null || true; \
-	  MALL_DATABASE_URL=sqlite:///$$scratch $(FLASK) db migrate --rev-id 20261129_0001 \
-	    -m "initial schema"; \
-	  mv $$aside/*.py migrations/versions/ 2>/dev/null || true; rm -f $$scratch
+migration: $(STAMP) ## a new dated migration from model changes: make migration m="what changed"
+	$(FLASK) db migrate -m "$(m)"
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 translations/*/LC_MESSAGES/*.mo

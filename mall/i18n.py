@@ -10,6 +10,7 @@ from flask import (
     Flask,
     current_app,
     g,
+    has_request_context,
     redirect,
     request,
     session,
@@ -53,7 +54,10 @@ def offered_locales() -> list[str]:
 
 def select_locale() -> str:
     """The visitor's choice (remembered per host), else the storefront's language, else
-    the browser's `Accept-Language`, else English."""
+    the browser's `Accept-Language`, else English. Outside a request (CLI, cron), the
+    default locale."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     offered = offered_locales()
     chosen = session.get("locale")
     if chosen in offered:

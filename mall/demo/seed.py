@@ -25,6 +25,8 @@ from mall.demo.specs import Country, IssueSpec
 from mall.demo.themes import THEMES
 from mall.operator.demo import seed_demo_operator
 from mall.posts.models import Post, PostStatus
+from mall.posts.services import go_live
+from mall.rates.conversion import RateTable, load_rate_table
 from mall.rates.services import import_demo_rates
 
 
@@ -52,9 +54,11 @@ def seed(session: Session) -> SeedReport:
     """Upsert the whole demo, load the dated exchange-rate snapshot the demo prices need, and
     rebuild the search index. Flushes but never commits: the caller owns the transaction."""
     report = SeedReport()
+    report.rates = [result.summary() for result in import_demo_rates(session)]
+    rates = load_rate_table(session)
     themes = _seed_themes(session, report)
     for country in COUNTRIES:
-        post = _seed_post(session, country, report)
+        post = _seed_post(session, country, rates, report)
         issues = _seed_issues(session, post, build_issues(country), themes, report)
         _seed_collections(session, post, country, issues, report)
         _seed_pages(session, post, country, report)
@@ -63,7 +67,6 @@ def seed(session: Session) -> SeedReport:
     session.flush()
     seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account
     seed_demo_buyer(session, report)
-    report.rates = [result.summary() for result in import_demo_rates(session)]
     rebuild_index(session)
     return report
 
@@ -97,13 +100,14 @@ def _seed_themes(session: Session, report: SeedReport) -> dict[str, Theme]:
     return existing
 
 
-def _seed_post(session: Session, country: Country, report: SeedReport) -> Post:
-    values = {**country.post, "status": PostStatus.LIVE}
+def _seed_post(session: Session, country: Country, rates: RateTable, report: SeedReport) -> Post:
+    """A demo post is verified when created, then goes live as any post would."""
     post = session.scalar(select(Post).where(Post.code == country.code))
     if post is None:
-        post = _create(session, Post, values, report)
+        post = _create(session, Post, {**country.post, "status": PostStatus.VERIFIED}, report)
     else:
-        _apply(post, values, report)
+        _apply(post, country.post, report)
+    go_live(post, rates)
     session.flush()  # the post's id is needed by its products
     report.saw("posts")
     return post

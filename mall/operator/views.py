@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_timedelta
+from flask_babel import format_date, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -60,6 +60,7 @@ from mall.orders.labels import cancel_reason_label
 from mall.orders.lifecycle import PaymentOutcome
 from mall.orders.models import Order
 from mall.orders.references import format_reference
+from mall.rates.conversion import configured_max_age_days, load_rate_table
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 bp.before_app_request(forget_previous_request)
@@ -76,7 +77,20 @@ def _staff_in_templates() -> dict[str, Any]:
     demo = None
     if current_app.config["OPERATOR_DEMO_HINT"]:
         demo = {"email": DEMO_OPERATOR_EMAIL, "password": DEMO_OPERATOR_PASSWORD}
-    return {"current_staff": current_staff, "demo_operator": demo}
+    return {"current_staff": current_staff, "demo_operator": demo, "stale_rates": _stale_rates}
+
+
+def _stale_rates() -> list[str]:
+    """Currencies whose rate is older than RATES_MAX_AGE_DAYS, with their age: the operator
+    must refresh them before buyers are quoted on old rates (one query)."""
+    table = load_rate_table(db.session)
+    now = utcnow()
+    stale = table.stale_currencies(now, configured_max_age_days(current_app.config))
+    return [
+        ngettext("%(currency)s (%(num)d day old)", "%(currency)s (%(num)d days old)",
+                 table.age_days(currency, now), currency=currency)
+        for currency in stale
+    ]
 
 
 # --- signing in and out -------------------------------------------------------------------

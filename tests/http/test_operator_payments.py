@@ -450,3 +450,15 @@ def test_without_a_configured_account_there_are_no_bank_details(app, place, monk
     assert "IBAN" not in html
     assert "Paying by bank transfer is not possible at the moment" in html
     assert format_reference(order.payment_reference) in html
+
+
+def test_the_desk_warns_when_exchange_rates_are_stale(app, desk):
+    from datetime import timedelta
+
+    from mall.rates.services import set_operator_rate
+
+    set_operator_rate(db.session, "UYU", "46.08", (utcnow() - timedelta(days=9)).date())
+    db.session.commit()
+    page = text_of(desk.get(DESK))
+    assert "Exchange rates are out of date" in page
+    assert "UYU (9 days old)" in page

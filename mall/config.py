@@ -19,7 +19,6 @@ class Config:
     #: Scheme used for absolute links built outside a request.
     PREFERRED_URL_SCHEME = "http"
     DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'mall.sqlite3'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SUPPORTED_LOCALES = ("en", "es", "fr", "nl")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -136,5 +136,7 @@ def record_event_once(
         insert(ProcessedEvent)
         .values(provider=provider, event_id=event.id, type=event.type, received_at=utcnow())
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(ProcessedEvent.id)
     )
-    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+    # RETURNING rather than rowcount: ORM inserts on PostgreSQL do not report a rowcount.
+    return session.execute(statement).scalar_one_or_none() is not None

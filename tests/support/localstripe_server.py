@@ -132,6 +132,7 @@ def serve(port: int, *, quiet: bool = False, exit_with_parent: bool = False) -> 
     _accept_parameters(resources.PaymentIntent, "transfer_group")
     _accept_parameters(resources.Refund, "reason")
     _loopback_webhooks_only(server)
+    _resolve_localhost_names()
     server.app.router.add_delete("/_config/webhooks/{id}", _forget_webhook)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -188,6 +189,21 @@ def _loopback_webhooks_only(server: Any) -> None:
         register(id, url, secret, events)
 
     server.register_webhook = register_loopback
+
+
+def _resolve_localhost_names() -> None:
+    """Resolve `*.localhost` to 127.0.0.1 in this process, as browsers and curl do (RFC 6761
+    reserves the name for loopback), so webhooks reach `stamps.post.localhost:5000` even where
+    the system resolver does not know such names. The Host header keeps the mall's name."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if isinstance(name, str) and name.rstrip(".").endswith(".localhost"):
+            host = "127.0.0.1"
+        return resolve(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
 
 
 def _is_loopback(host: str) -> bool:

@@ -8,8 +8,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo serve install db seed test lint i18n translations compile-translations \
-        browser-deps bench migration clean
+.PHONY: demo install compile-translations db test browser-deps lint i18n bench migration clean
 
 # Card payments run in Stripe's test mode against localstripe (a fake Stripe from PyPI),
 # started here on 127.0.0.1:$STRIPE_PORT (default 8420) and stopped when `flask run` ends;

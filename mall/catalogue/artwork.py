@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from mall.catalogue.models import Condition, Issue, Product, ProductFormat
 from mall.columns import Translations
+from mall.posts.models import Post
 
 #: Width in pixels of one stamp at each size; sheets and covers scale alike.
 SIZES = {"thumb": 120, "card": 240, "detail": 360, "large": 480}
@@ -65,8 +66,8 @@ def render_stamp_svg(
         raise ValueError(f"Unknown artwork size {size!r}; use one of {sorted(SIZES)}")
     post = issue.post
     locale = locale or post.default_locale
-    primary = _color(post.primary_color, "#1d3557")
-    accent = _color(post.accent_color, "#e9c46a")
+    primary = safe_color(post.primary_color, "#1d3557")
+    accent = safe_color(post.accent_color, "#e9c46a")
     country = _pick(post.country_name, locale)
     country_en = _pick(post.country_name, "en")
     key = f"{post.code}:{issue.slug}:{product.sku if product else ''}:{locale}"
@@ -522,7 +523,9 @@ def _pick(values: Translations | None, locale: str) -> str:
     return values.get(locale) or values.get("en") or next(iter(values.values()), "")
 
 
-def _color(value: str | None, default: str) -> str:
+def safe_color(value: str | None, default: str) -> str:
+    """`value` if it is a `#rrggbb` colour, else `default`: colours a post chose are written
+    into SVG and CSS, so nothing else may pass."""
     return value.lower() if value and _COLOR.match(value) else default
 
 
@@ -537,3 +540,24 @@ def _n(value: float) -> str:
     """Numbers as SVG wants them: short, no trailing zeros, never "-0"."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def render_post_emblem(post: Post) -> str:
+    """The post's emblem: a post horn in its colours with its country code, drawn by the mall
+    until the post uploads a logo of its own."""
+    primary = safe_color(post.primary_color, "#1d3557")
+    accent = safe_color(post.accent_color, "#e9c46a")
+    name = escape(_NOT_XML.sub("", _pick(post.name, "en")))
+    code = escape(post.code.upper())
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64" '
+        f'role="img"><title>{name}</title>'
+        f'<rect x="1" y="1" width="62" height="62" rx="12" fill="{primary}"/>'
+        f'<g fill="none" stroke="{accent}" stroke-width="4" stroke-linecap="round">'
+        '<circle cx="25" cy="26" r="9"/><path d="M34 26h12M7 26h9"/></g>'
+        f'<path d="M45 19l12-5v24l-12-5z" fill="{accent}"/>'
+        '<text x="32" y="55" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="12" font-weight="700" fill="#ffffff" letter-spacing="1">{code}</text>'
+        "</svg>"
+    )
+

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mall.catalogue.artwork import render_stamp_svg
+from mall.catalogue.artwork import render_post_emblem, render_stamp_svg
 from mall.catalogue.models import Issue, Product
 from mall.extensions import db
 from mall.posts.models import Post, PostStatus
@@ -38,3 +38,12 @@ def product_artwork(site: str, product_id: int) -> ResponseReturnValue:
     if product is None or not product.issue.post.is_live:
         abort(404)
     return render_stamp_svg(product.issue, product), 200, SVG_HEADERS
+
+
+@bp.get("/artwork/posts/<country:code>.svg")
+def post_emblem(site: str, code: str) -> ResponseReturnValue:
+    post = db.session.scalar(select(Post).where(Post.code == code))
+    if post is None or not post.is_live:
+        abort(404)
+    return render_post_emblem(post), 200, SVG_HEADERS
+

@@ -191,3 +191,17 @@ def _index_all() -> None:
 
     rebuild_index(db.session)
     db.session.commit()
+
+
+def test_theme_css_never_carries_anything_but_a_colour(client, make_post):
+    make_post("nl", primary_color="red}body{display:none", accent_color="#ff6600")
+    css = client.get(storefront("nl") + "/theme.css").get_data(as_text=True)
+    assert css == ":root{--brand:#1d3557;--accent:#ff6600}\n"
+
+
+def test_post_emblems_load_on_every_host(client, uruguay):
+    for base in (UY, "http://stamps.post.localhost:5000"):
+        response = client.get(base + "/artwork/posts/uy.svg")
+        assert response.status_code == 200
+        assert response.content_type.startswith("image/svg+xml")
+    assert client.get(UY + "/artwork/posts/zz.svg").status_code == 404

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from mall.catalogue.artwork import SIZES, render_stamp_svg
+from mall.catalogue.artwork import SIZES, render_post_emblem, render_stamp_svg
 from mall.catalogue.models import Condition, Issue, Product, ProductFormat
 from mall.extensions import db
 from mall.posts.models import Post
@@ -247,3 +247,15 @@ def test_a_used_stamp_carries_a_postmark(
 def test_unknown_sizes_are_refused(wetlands: Issue) -> None:
     with pytest.raises(ValueError, match="Unknown artwork size"):
         render_stamp_svg(wetlands, size="huge")
+
+
+def test_post_emblem_is_safe_svg_in_the_posts_colours(make_post):
+    post = make_post("uy", primary_color="#0038A8", accent_color="red;}</svg><script>",
+                     name={"en": "<Correo & Uruguayo>"})
+    svg = render_post_emblem(post)
+    root = ET.fromstring(svg)  # noqa: S314 - our own output, parsed to check it is well-formed
+    assert root.tag.endswith("svg")
+    assert 'fill="#0038a8"' in svg
+    assert "<script" not in svg
+    assert "&lt;Correo &amp; Uruguayo&gt;" in svg
+    assert "#e9c46a" in svg  # the invalid accent fell back to the default

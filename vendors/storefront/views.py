@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from mall.catalogue.artwork import safe_color
 from mall.catalogue.models import Collection, Issue
 from mall.catalogue.queries import (
     collections_with_counts,
@@ -176,7 +177,9 @@ def search() -> ResponseReturnValue:
 def theme_css() -> ResponseReturnValue:
     """The post's colours as CSS variables: branding without inline styles (CSP)."""
     post: Post = g.post
-    css = f":root{{--brand:{post.primary_color};--accent:{post.accent_color}}}\n"
+    brand = safe_color(post.primary_color, "#1d3557")
+    accent = safe_color(post.accent_color, "#e9c46a")
+    css = f":root{{--brand:{brand};--accent:{accent}}}\n"
     return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=300"}
 
 

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from mall import create_app
 from mall.config import TestConfig
+from mall.extensions import db
 
 CHROMIUM = os.environ.get("MALL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,6 +85,8 @@ def _serve(database_url: str, domain: str, mapped: bool) -> tuple[LiveMall, Call
     def stop() -> None:
         server.shutdown()
         thread.join(timeout=10)
+        with app.app_context():  # close pooled connections now, not at a random later GC
+            db.engine.dispose()
 
     return LiveMall(domain, port, url_port, app), stop
 

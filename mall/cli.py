@@ -10,6 +10,7 @@ mall_cli = AppGroup("mall", help="Post Mall administration.")
 
 
 def init_app(app: Flask) -> None:
+    from mall.accounts.commands import accounts_cli
     from mall.demo.commands import seed_demo
     from mall.operator.commands import staff_cli
     from mall.orders.commands import orders_cli
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     mall_cli.add_command(rates_cli)
     mall_cli.add_command(orders_cli)
     mall_cli.add_command(staff_cli)
+    mall_cli.add_command(accounts_cli)
     app.cli.add_command(mall_cli)
 
 

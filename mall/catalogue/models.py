@@ -145,9 +145,6 @@ class Product(db.Model):
 
     price = money_attribute("price_minor")
 
-    @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
 
 
 class Collection(db.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from mall.catalogue.models import Collection, Issue, Theme, collection_issue
+from mall.catalogue.models import Collection, Issue, collection_issue
 from mall.posts.models import Post, PostStatus
 
 
@@ -47,7 +47,3 @@ def collections_with_counts(session: Session, post: Post) -> list[tuple[Collecti
         .order_by(Collection.position, Collection.id)
     )
     return [(collection, int(n)) for collection, n in rows]
-
-
-def all_themes(session: Session) -> list[Theme]:
-    return list(session.scalars(select(Theme).order_by(Theme.slug)))

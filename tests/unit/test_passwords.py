@@ -95,3 +95,33 @@ def test_throttle_says_when_the_oldest_counted_failure_leaves_the_window(app):
     assert refused.value.retry_at == start + timedelta(minutes=15)
     later = start + timedelta(minutes=15, seconds=1)
     check_sign_in(db.session, "ana@example.org", "10.9.9.9", later)  # heard again
+
+
+def test_prune_attempts_command_forgets_only_attempts_older_than_the_window(app):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from mall.accounts.models import SignInAttempt
+    from mall.columns import utcnow
+    from mall.extensions import db
+
+    window = timedelta(seconds=app.config["SIGN_IN_THROTTLE_WINDOW"])
+    db.session.add_all([
+        _attempt(created_at=utcnow() - window - timedelta(minutes=1)),
+        _attempt(created_at=utcnow() - timedelta(minutes=1)),
+    ])
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mall", "accounts", "prune-attempts"])
+    assert result.exit_code == 0, result.output
+    assert "Forgot 1 old sign-in attempt(s)." in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(SignInAttempt)) == 1
+
+
+def _attempt(**values):
+    from mall.accounts.models import AttemptKind, SignInAttempt
+
+    return SignInAttempt(kind=AttemptKind.SIGN_IN, email="ana@example.org",
+                         client_address="192.0.2.1", **values)
+

@@ -80,16 +80,29 @@ def set_language(site: str, code: str) -> ResponseReturnValue:
 
 
 def formatting_locale() -> Locale:
-    """The page's language, with the storefront's territory where CLDR knows the pair, so a
-    Spanish page on stamps.uy.post writes pesos as `$ 15,00`, as Uruguayans do."""
+    """The page's language with a territory where CLDR knows the pair: on a storefront, its
+    country's (a Spanish page on stamps.uy.post writes pesos as `$ 15,00`, as Uruguayans
+    do); elsewhere the reader's own, as their browser names it (`en-GB` reads `£14.19`)."""
     language = str(get_locale() or "en").split("_")[0]
     post = g.get("post")
-    if post is not None:
+    territory = post.code.upper() if post is not None else _reader_territory(language)
+    if territory:
         try:
-            return Locale(language, post.code.upper())
+            return Locale(language, territory)
         except UnknownLocaleError:
             pass
     return Locale.parse(language)
+
+
+def _reader_territory(language: str) -> str | None:
+    """The territory the reader's browser gives for `language` (`en-GB` → GB), if any."""
+    if not has_request_context():
+        return None
+    for value, _quality in request.accept_languages:
+        tag, _, territory = value.replace("_", "-").partition("-")
+        if tag.lower() == language and len(territory) == 2 and territory.isalpha():
+            return territory.upper()
+    return None
 
 
 def localized(values: Mapping[str, str] | None) -> str:

@@ -73,7 +73,7 @@ def test_add_on_two_storefronts_then_see_both_in_one_cart_in_dollars(page, live_
     page.select_option("#display-currency", "USD")
     page.locator(".currency-form button").click()
     page.wait_for_url(live_mall.portal("/cart"))
-    english = Locale.parse("en")
+    english = Locale.parse("en_GB")  # the browser says en-GB: a British reader's formats
     lines = [usd(273, "EUR"), usd(18000, "UYU")]
     assert page.locator("tr.cart-line td.converted").all_inner_texts() == [
         "≈ " + format_money(amount, english) for amount in lines

@@ -266,3 +266,18 @@ def test_no_cookie_is_set_for_a_parent_domain(client, catalogue, rates):
     for response in responses:
         for header in response.headers.getlist("Set-Cookie"):
             assert "domain=" not in header.lower(), header
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [("en-GB", "£12.10"), ("en-US", "€12.10"), ("en", "€12.10"), ("fr-FR", "12,10\xa0€")],
+)
+def test_portal_formats_prices_for_the_readers_territory(client, accept_language, expected):
+    from mall.i18n import formatting_locale
+    from mall.money import Money, format_money
+
+    currency = "GBP" if accept_language == "en-GB" else "EUR"
+    with client.application.test_request_context(
+        "/", base_url=PORTAL, headers={"Accept-Language": accept_language}
+    ):
+        assert format_money(Money(1210, currency), formatting_locale()) == expected

@@ -194,7 +194,7 @@ def _index_all() -> None:
 
 
 def test_theme_css_never_carries_anything_but_a_colour(client, make_post):
-    make_post("nl", primary_color="red}body{display:none", accent_color="#ff6600")
+    make_post("nl", primary_color="};*{x:y", accent_color="#ff6600")  # 7 chars: the column's size
     css = client.get(storefront("nl") + "/theme.css").get_data(as_text=True)
     assert css == ":root{--brand:#1d3557;--accent:#ff6600}\n"
 

@@ -51,6 +51,7 @@ from mall.catalogue.labels import LABELS
 from mall.catalogue.models import Issue, Product, ProductFormat, Theme
 from mall.extensions import db
 from mall.i18n import localized
+from mall.pagination import MAX_PAGE
 from mall.posts.models import Post, PostStatus
 
 #: Issues indexed per round trip by `rebuild_index`, so memory stays flat on big catalogues.
@@ -374,7 +375,7 @@ class SearchForm(Form):
         _l("Page"),
         validators=[
             Optional(),
-            NumberRange(1, 10_000, _l("Choose a page between %(min)d and %(max)d.")),
+            NumberRange(1, MAX_PAGE, _l("Choose a page between %(min)d and %(max)d.")),
         ],
     )
 

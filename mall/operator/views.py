@@ -60,6 +60,7 @@ from mall.orders.labels import cancel_reason_label
 from mall.orders.lifecycle import PaymentOutcome
 from mall.orders.models import Order
 from mall.orders.references import format_reference
+from mall.pagination import requested_page
 from mall.rates.conversion import configured_max_age_days, load_rate_table
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
@@ -216,6 +217,7 @@ def payments() -> ResponseReturnValue:
 def _desk(form: RecordPaymentForm, status: int) -> ResponseReturnValue:
     page = db.paginate(
         pending_offline_orders(),
+        page=requested_page(),
         per_page=current_app.config["OPERATOR_PAGE_SIZE"],
         error_out=False,
     )

@@ -36,6 +36,7 @@ from mall.catalogue.queries import (
 from mall.catalogue.search import SearchForm, search_issues
 from mall.content.models import ContactMessage, NewsItem, Page, PageKind
 from mall.extensions import db
+from mall.pagination import requested_page
 from mall.posts.models import Post, PostStatus
 from vendors.storefront.forms import ContactForm
 
@@ -77,7 +78,9 @@ def catalogue() -> ResponseReturnValue:
     query = issue_listing().where(Issue.post_id == post.id)
     if year:
         query = query.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        query, page=requested_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template(
         "storefront/catalogue.html", page=page, years=issue_years(db.session, post), year=year
     )
@@ -112,7 +115,9 @@ def collection(slug: str) -> ResponseReturnValue:
     query = issue_listing().where(Issue.id.in_(
         select(Issue.id).join(Collection.issues).where(Collection.id == found.id)
     ))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        query, page=requested_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template("storefront/collection.html", collection=found, page=page)
 
 

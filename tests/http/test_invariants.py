@@ -67,3 +67,15 @@ def test_no_get_route_answers_500_to_odd_input(app, client, make_post, query):
         if response.status_code >= 500:
             failures.append((endpoint, response.status_code))
     assert failures == []
+
+
+def test_every_get_route_sends_the_security_headers(app, client, make_post):
+    make_post("uy")
+    missing = []
+    for endpoint, url in _routes(app, "GET"):
+        with client.get(url) as response:
+            for header in ("Content-Security-Policy", "X-Content-Type-Options",
+                           "Referrer-Policy", "X-Frame-Options"):
+                if header not in response.headers:
+                    missing.append((endpoint, header))
+    assert missing == []

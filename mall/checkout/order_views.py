@@ -9,7 +9,6 @@ even if the cron job has not run yet."""
 
 from __future__ import annotations
 
-import enum
 import re
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -28,10 +27,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
-from jinja2 import TemplateError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -52,13 +48,13 @@ from mall.checkout.services import cancel, order_query, release_if_expired, rest
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
+from mall.orders.labels import order_label
 from mall.orders.models import (
     CancelReason,
     Order,
     OrderStatus,
     PaymentMethod,
     PostOrder,
-    PostOrderStatus,
 )
 from mall.orders.placement import ShippingAddress
 from mall.orders.references import format_reference
@@ -311,47 +307,7 @@ def history() -> ResponseReturnValue:
 
 # --- words for the order's states -----------------------------------------------------------
 
-STATUS_LABELS: dict[enum.Enum, LazyString] = {
-    OrderStatus.PENDING_PAYMENT: _l("Awaiting payment"),
-    OrderStatus.PAID: _l("Paid"),
-    OrderStatus.CANCELLED: _l("Cancelled"),
-    PostOrderStatus.AWAITING_PAYMENT: _l("Awaiting payment"),
-    PostOrderStatus.TO_SHIP: _l("Paid — being packed"),
-    PostOrderStatus.SHIPPED: _l("Shipped"),
-    PostOrderStatus.CANCELLED: _l("Cancelled"),
-    PaymentMethod.CARD: _l("Card"),
-    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
-    PaymentMethod.COUNTER: _l("At a post office counter"),
-}
-
-
-@bp.app_template_filter("order_label")
-def order_label(member: enum.Enum) -> str:
-    """What a buyer reads for an order's, a post order's or a payment method's value."""
-    return str(STATUS_LABELS[member])
-
-
-@bp.app_template_global()
-def instructions_template() -> str:
-    """The payment desk's instructions for paying without a card
-    (`orders/_instructions.html`), or checkout's short version while that partial is
-    missing or cannot be compiled: an order page must never fail over it."""
-    try:
-        current_app.jinja_env.get_template("orders/_instructions.html")
-    except TemplateError as error:
-        current_app.logger.warning("orders/_instructions.html unusable: %s", error)
-        return "orders/_payment_reference.html"
-    return "orders/_instructions.html"
-
-
-@bp.app_template_global()
-def mail_instructions_template() -> str | None:
-    """The same for mail (`mail/payment_instructions.txt`); None: checkout's own words."""
-    try:
-        current_app.jinja_env.get_template("mail/payment_instructions.txt")
-    except TemplateError:
-        return None
-    return "mail/payment_instructions.txt"
+bp.add_app_template_filter(order_label, "order_label")
 
 
 @bp.app_template_filter("when")

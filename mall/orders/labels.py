@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from mall.orders.models import CancelReason
+from mall.orders.models import CancelReason, OrderStatus, PaymentMethod, PostOrderStatus
 
 CANCEL_REASONS: dict[CancelReason, LazyString] = {
     CancelReason.EXPIRED: _l("not paid before its reservation ran out"),
@@ -16,3 +18,21 @@ CANCEL_REASONS: dict[CancelReason, LazyString] = {
 
 def cancel_reason_label(reason: CancelReason | None) -> str:
     return str(CANCEL_REASONS[reason]) if reason is not None else str(_l("no reason given"))
+
+STATUS_LABELS: dict[enum.Enum, LazyString] = {
+    OrderStatus.PENDING_PAYMENT: _l("Awaiting payment"),
+    OrderStatus.PAID: _l("Paid"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+    PostOrderStatus.AWAITING_PAYMENT: _l("Awaiting payment"),
+    PostOrderStatus.TO_SHIP: _l("Paid — being packed"),
+    PostOrderStatus.SHIPPED: _l("Shipped"),
+    PostOrderStatus.CANCELLED: _l("Cancelled"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+    PaymentMethod.COUNTER: _l("At a post office counter"),
+}
+
+
+def order_label(member: enum.Enum) -> str:
+    """What a buyer reads for an order's, a post order's or a payment method's value."""
+    return str(STATUS_LABELS[member])

@@ -24,7 +24,6 @@ from flask_babel import format_date, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 
 from mall.accounts.services import SignInFailed
 from mall.accounts.signing import client_address
@@ -308,15 +307,7 @@ def _mail_payment_received(recorded: Recorded) -> bool:
             order.locale,
             order=order,
             payment=recorded.payment,
-            order_url=_order_url(order),
+            order_url=url_for("orders.show", code=order.code, _external=True),
         )
         return True
     return False
-
-
-def _order_url(order: Order) -> str:
-    """The buyer's order page (checkout's `orders.show`), or the portal without it."""
-    try:
-        return url_for("orders.show", code=order.code, _external=True)
-    except BuildError:
-        return url_for("portal.home", _external=True)

@@ -52,14 +52,6 @@ _CODE = re.compile(r"[A-Z]{3}")
 bp = Blueprint("currency", __name__)
 
 
-@bp.before_app_request
-def _forget_previous_request() -> None:
-    """Rates and the display currency are decided afresh for every request, even where
-    requests share an application context (the test client inside a test's context)."""
-    g.pop("rate_table", None)
-    g.pop("display_currency", None)
-
-
 def rate_table() -> RateTable:
     """The current rates, loaded once per request (one query) and shared by every price."""
     if "rate_table" not in g:

@@ -157,11 +157,6 @@ def current_operator() -> StaffMember | None:
     return staff if staff is not None and staff.is_operator else None
 
 
-def forget_previous_request() -> None:
-    """Decided afresh for every request, even where requests share an app context."""
-    g.pop("staff", None)
-
-
 def operator_required(view: F) -> F:
     """Only an active staff member with the OPERATOR role, whose session is current.
     Anyone else — a buyer signed in at the portal included — is sent to the staff sign-in

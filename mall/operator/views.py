@@ -40,7 +40,6 @@ from mall.operator.auth import (
     current_staff,
     end_staff_session,
     end_staff_sessions,
-    forget_previous_request,
     operator_required,
     start_staff_session,
 )
@@ -63,7 +62,6 @@ from mall.pagination import requested_page
 from mall.rates.conversion import configured_max_age_days, load_rate_table
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
-bp.before_app_request(forget_previous_request)
 
 
 @bp.app_template_filter("payment_reference")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,9 +15,10 @@ from mall.orders.models import PaymentMethod
 from mall.orders.placement import OrderRequest, ShippingAddress, lock_quote
 from mall.posts.models import Post
 from mall.rates.conversion import RateTable
-from mall.shipping.models import ShippingKind, ShippingMethod, ShippingRate
+from mall.shipping.models import ShippingKind, ShippingMethod
 from mall.shipping.zones import Zone
 from mall.visitors.models import Visitor
+from tests.support.checkout import add_method
 
 RATES = RateTable.from_rates(
     {"UYU": Decimal("46.2100"), "JPY": Decimal("163.42"), "KWD": Decimal("0.3311"),
@@ -28,27 +28,7 @@ RATES = RateTable.from_rates(
 
 
 @pytest.fixture
-def make_shipping() -> Callable[..., ShippingMethod]:
-    def make(post: Post, price_minor: int = 12000, free_over_minor: int | None = None,
-             active: bool = True) -> ShippingMethod:
-        method = ShippingMethod(
-            post_id=post.id, slug=f"registered-{post.code}", kind=ShippingKind.REGISTERED_LETTER,
-            name={"en": "Registered letter"}, tracked=True, currency=post.currency,
-            free_over_minor=free_over_minor, active=active,
-        )
-        method.rates = [
-            ShippingRate(post_id=post.id, zone=zone, max_weight_g=2000, price_minor=price_minor)
-            for zone in Zone
-        ]
-        db.session.add(method)
-        db.session.commit()
-        return method
-
-    return make
-
-
-@pytest.fixture
-def shop(make_post, make_issue, make_product, make_shipping) -> dict[str, Any]:
+def shop(make_post, make_issue, make_product) -> dict[str, Any]:
     """Two posts with a product each and a registered-letter method each."""
     uy = make_post("uy")
     nl = make_post("nl")
@@ -56,9 +36,15 @@ def shop(make_post, make_issue, make_product, make_shipping) -> dict[str, Any]:
     booklet = make_product(make_issue(nl, title={"nl": "Tulpen"}), price_minor=1095, stock=5)
     return {
         "uy": uy, "nl": nl, "sheet": sheet, "booklet": booklet,
-        "uy_ship": make_shipping(uy, price_minor=40000),
-        "nl_ship": make_shipping(nl, price_minor=995),
+        "uy_ship": _registered_letter(uy, 40000),
+        "nl_ship": _registered_letter(nl, 995),
     }
+
+
+def _registered_letter(post: Post, price_minor: int) -> ShippingMethod:
+    """One method for the post, the same price to every zone."""
+    return add_method(post, f"registered-{post.code}", ShippingKind.REGISTERED_LETTER,
+                      dict.fromkeys(Zone, price_minor))
 
 
 @pytest.fixture

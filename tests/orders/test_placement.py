@@ -135,8 +135,7 @@ def test_missing_or_foreign_shipping_method_is_refused(shop, filled_cart, quote_
     assert _stock(shop["sheet"]) == 5
 
 
-def test_free_shipping_threshold_is_honoured(shop, filled_cart, quote_in, order_request,
-                                             make_shipping):
+def test_free_shipping_threshold_is_honoured(shop, filled_cart, quote_in, order_request):
     shop["nl_ship"].free_over_minor = 1000
     db.session.commit()
     order = _place(filled_cart(sheets=1, booklets=1), order_request(), quote_in())

@@ -1,0 +1,22 @@
+"""tenancy (post host names, composite keys) and the outbox
+
+Revision ID: 20261204_0007
+Revises: 20261204_0006
+Create Date: 2026-12-04 18:00:00
+"""
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = "20261204_0007"
+down_revision = "20261204_0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -94,7 +94,8 @@ def place() -> ResponseReturnValue:
                     "order. Please check the new total and confirm again.")
         return render_review(checkout, state, quote=quote, form=form, message=message, status=409)
     if method is PaymentMethod.CARD and (
-        card_gateway(current_app.config) is None or not can_charge(pricing.total)
+        card_gateway(current_app.config) is None
+        or not can_charge(pricing.total_for(PaymentMethod.CARD))
     ):
         message = _("Card payment is not available for this order. Please choose another "
                     "way to pay.")
@@ -129,8 +130,9 @@ def place() -> ResponseReturnValue:
     except EmptyCart:
         db.session.rollback()
         return empty_cart()
-    if order.total_minor != pricing.total.amount:  # never: both price with the same quote
-        log.error("order %s totals %s, review showed %s", order.code, order.total, pricing.total)
+    shown = pricing.total_for(method)
+    if order.total != shown:  # never: both price with the same quote and the same rounding
+        log.error("order %s totals %s, review showed %s", order.code, order.total, shown)
     save_state(dataclasses.replace(state, shipping={}, quote_id=None))
     if method is not PaymentMethod.CARD:
         send_order_mail(order, "placed")
@@ -183,20 +185,22 @@ def _requote(
     after = priced_or_redirect(checkout, state, quote)
     if not isinstance(after, CheckoutPricing):
         return after
-    if after.total == before.total:
+    method = PaymentMethod(form.payment_method.data)
+    new_total, old_total = after.total_for(method), before.total_for(method)
+    if new_total == old_total:
         message = _(
             "The exchange rates we held for you expired after %(minutes)s minutes. Your total "
             "is still %(total)s. Please confirm again.",
             minutes=format_decimal(current_app.config["QUOTE_MINUTES"]),
-            total=money_filter(after.total),
+            total=money_filter(new_total),
         )
     else:
         message = _(
             "The exchange rates we held for you expired after %(minutes)s minutes. At today's "
             "rates your total is %(new)s (it was %(old)s). Please check and confirm again.",
             minutes=format_decimal(current_app.config["QUOTE_MINUTES"]),
-            new=money_filter(after.total),
-            old=money_filter(before.total),
+            new=money_filter(new_total),
+            old=money_filter(old_total),
         )
     return render_review(checkout, state, quote=quote, form=form, message=message, status=409)
 

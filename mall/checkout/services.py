@@ -40,6 +40,7 @@ from mall.orders.placement import (
     PostNotSelling,
     ShippingAddress,
     lock_quote,
+    payable_total,
     quote_table,
 )
 from mall.orders.references import format_reference
@@ -244,6 +245,18 @@ class CheckoutPricing:
     @property
     def currency(self) -> str:
         return self.quote.currency
+
+    def total_for(self, method: PaymentMethod) -> Money:
+        """The total the buyer pays by `method`, as `place_order` will place it: a card pays
+        the total rounded to what Stripe can charge (1.234 KWD → 1.230), other ways the
+        exact total."""
+        return payable_total(self.total, method)
+
+    @property
+    def card_rounding(self) -> Money:
+        """The card total's difference from the exact total (zero almost everywhere;
+        -0.004 KWD for 1.234 KWD), shown on the review page before the buyer chooses."""
+        return self.total_for(PaymentMethod.CARD) - self.total
 
 
 def price_checkout(

@@ -57,11 +57,13 @@ from mall.columns import utcnow
 from mall.currency import display_currency, rate_table
 from mall.extensions import db
 from mall.i18n import localized
+from mall.money import Money
 from mall.orders.models import PaymentMethod, Quote
 from mall.orders.placement import (
     EmptyCart,
     PostNotSelling,
 )
+from mall.payments.stripe_units import card_step
 from mall.rates.conversion import UnknownRate, configured_spread_bps
 from mall.shipping.zones import UnknownCountry
 from mall.visitors.context import current_visitor
@@ -305,9 +307,14 @@ def render_review(
     if chosen not in [method.value for method, _usable in methods]:
         chosen = None
     gateway = card_gateway(current_app.config)
+    card_usable = (PaymentMethod.CARD, True) in methods
     page = render_template(
         "checkout/review.html",
         pricing=pricing,
+        # Shown only where a card can pay and its total differs from the exact one.
+        card_rounding=pricing.card_rounding if card_usable and pricing.card_rounding else None,
+        card_total=pricing.total_for(PaymentMethod.CARD),
+        card_step=Money(card_step(pricing.currency), pricing.currency) if card_usable else None,
         state=state,
         form=form or PlaceOrderForm(formdata=None),
         methods=methods,
@@ -363,10 +370,11 @@ def cart_currencies(cart: Cart) -> set[str]:
 
 def payment_methods(pricing: CheckoutPricing) -> list[tuple[PaymentMethod, bool]]:
     """The ways to pay this total, and whether each is usable: cards only when Stripe is
-    configured (the method is not listed otherwise) and Stripe can take this exact amount."""
+    configured (the method is not listed otherwise) and Stripe can take the card total (the
+    total rounded to what Stripe charges, `CheckoutPricing.total_for`)."""
     methods: list[tuple[PaymentMethod, bool]] = []
     if card_gateway(current_app.config) is not None:
-        methods.append((PaymentMethod.CARD, can_charge(pricing.total)))
+        methods.append((PaymentMethod.CARD, can_charge(pricing.total_for(PaymentMethod.CARD))))
     methods += [(PaymentMethod.BANK_TRANSFER, True), (PaymentMethod.COUNTER, True)]
     return methods
 

@@ -18,6 +18,7 @@ from mall.catalogue.models import Collection, Issue, Product, Theme
 from mall.catalogue.search import rebuild_index
 from mall.content.models import NewsItem, Page, PageKind
 from mall.demo.buyer import seed_demo_buyer
+from mall.demo.history import seed_history
 from mall.demo.issues import build_issues
 from mall.demo.posts import COUNTRIES
 from mall.demo.shipping import seed_shipping_methods
@@ -64,6 +65,7 @@ def seed(session: Session) -> SeedReport:
         _seed_pages(session, post, country, report)
         _seed_news(session, post, country, report)
         seed_shipping_methods(session, post, report)  # mall/demo/shipping.py
+        seed_history(session, post, rates, report)  # mall/demo/history.py: past sales
     session.flush()
     seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account
     seed_demo_buyer(session, report)

@@ -86,7 +86,8 @@ def _describe(order: Order) -> list[str]:
         f"  reference      {format_reference(order.payment_reference)}",
         f"  buyer          {order.email} ({order.locale})",
         f"  total          {_money(order.total)}  "
-        f"(goods {_money(order.goods)}, shipping {_money(order.shipping)})",
+        f"(goods {_money(order.goods)}, shipping {_money(order.shipping)}"
+        + (f", card rounding {_money(order.rounding)})" if order.rounding_minor else ")"),
         f"  placed         {order.created_at:%Y-%m-%d %H:%M} UTC",
         f"  reserved until {order.reserved_until:%Y-%m-%d %H:%M} UTC",
     ]

@@ -89,6 +89,13 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     goods_minor: Mapped[int]
     shipping_minor: Mapped[int]
+    #: Added to goods and shipping so that a card can pay the total: Stripe takes
+    #: three-decimal currencies in steps of 10 (`mall.payments.stripe_units.card_total`), so
+    #: 1.234 KWD is charged as 1.230 (rounding -4). Zero for other currencies and for payment
+    #: without a card. No post's share: it is the operator's FX difference, so that
+    #: total = Σ post orders' presentment totals + rounding, exactly.
+    rounding_minor: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: goods + shipping + rounding: what the buyer pays, as shown before paying.
     total_minor: Mapped[int]
     #: The rates the order was priced with (copied from its quote), units per euro.
     rates: Mapped[dict[str, str]] = mapped_column(JSON)
@@ -125,6 +132,8 @@ class Order(db.Model):
     goods = money_attribute("goods_minor")
 
     shipping = money_attribute("shipping_minor")
+
+    rounding = money_attribute("rounding_minor")
 
 
 class PostOrder(db.Model):

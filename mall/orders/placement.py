@@ -27,6 +27,7 @@ from mall.orders.models import (
     Quote,
 )
 from mall.orders.references import new_order_code, payment_reference
+from mall.payments.stripe_units import card_total, is_supported
 from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import RateTable
 from mall.rates.records import BASE_CURRENCY
@@ -254,9 +255,20 @@ def _build_order(
     order.shipping_minor = money_sum(
         [Money(po.shipping_presentment_minor, currency) for po in order.post_orders], currency
     ).amount
-    order.total_minor = order.goods_minor + order.shipping_minor
+    subtotal = Money(order.goods_minor + order.shipping_minor, currency)
+    order.rounding_minor = (payable_total(subtotal, request.payment_method) - subtotal).amount
+    order.total_minor = subtotal.amount + order.rounding_minor
     session.add(order)
     return order
+
+
+def payable_total(subtotal: Money, method: PaymentMethod) -> Money:
+    """What the buyer pays for goods and shipping of `subtotal` by `method`: a card pays the
+    nearest amount Stripe can charge (`card_total`: 1.234 KWD → 1.230), any other way pays
+    `subtotal` exactly. Checkout shows this before the buyer pays; the order is placed at it."""
+    if method is PaymentMethod.CARD and is_supported(subtotal.currency):
+        return card_total(subtotal)
+    return subtotal
 
 
 def _post_order(

@@ -16,13 +16,17 @@ Stripe's "smallest currency unit" is not always the minor unit CLDR gives `Money
   payment partners need the last digit to be 0: 1.230 KWD is ``1230``; 1.234 KWD cannot be
   charged at all.
 
-Stripe documents no rounding for charges, so neither is there any here: an amount that has no
-exact Stripe representation is refused with `AmountNotRepresentable`, never rounded. (The
-mall rounds once, when it prices the order in the presentment currency; a second, silent
-rounding here would charge a buyer something other than the order says.)
+`to_stripe` never rounds: an amount that has no exact Stripe representation is refused with
+`AmountNotRepresentable` (a silent rounding there would charge a buyer something other than
+the order says). Stripe asks the integration to round three-decimal amounts "to the nearest
+ten" (5.124 KWD is 5120 or 5130); `card_total` does that — half-up to the nearest amount Stripe
+takes — when checkout prices an order to be paid by card, so the buyer sees the rounded total,
+and the difference (`Order.rounding`), before paying.
 """
 
 from __future__ import annotations
+
+from math import gcd
 
 from mall.money import Money, known_currencies, precision
 
@@ -92,6 +96,30 @@ def _granularity(currency: str) -> int:
     if currency in WHOLE_UNITS_ONLY:
         return 100
     return 1
+
+
+def card_step(currency: str) -> int:
+    """The smallest positive amount, in `Money` minor units of `currency`, whose multiples
+    (and only those) Stripe can charge: 10 for KWD (10 fils), 1 for EUR, JPY or ISK."""
+    shift = stripe_exponent(currency) - precision(currency)
+    step = _granularity(currency)
+    if shift >= 0:
+        return step // gcd(step, 10**shift)
+    return step * 10**-shift
+
+
+def card_total(total: Money) -> Money:
+    """`total` rounded half-up to the nearest amount a card payment through Stripe can take:
+    1.234 KWD is 1.230, 1.235 KWD is 1.240; an amount already chargeable is unchanged.
+    Raises `UnsupportedCurrency`. (Whether the result can be charged at all — above zero,
+    under Stripe's limit — is `to_stripe`'s to say.)"""
+    step = card_step(total.currency)
+    if total.amount < 0:
+        raise AmountNotRepresentable(f"Stripe amounts cannot be negative: {total!r}")
+    units, rest = divmod(total.amount, step)
+    if 2 * rest >= step:
+        units += 1
+    return Money(units * step, total.currency)
 
 
 def to_stripe(money: Money) -> tuple[int, str]:

@@ -45,7 +45,6 @@ from tests.support.checkout import (
     latest_order,
     path_of,
     place,
-    read_review,
     review,
     stock,
 )
@@ -247,22 +246,84 @@ def test_the_test_card_form_refuses_anything_else(client, card_shop, card):
     assert reload(order).status is OrderStatus.PENDING_PAYMENT
 
 
-def test_card_is_not_offered_for_an_amount_stripe_cannot_take(client, card_shop):
-    """KWD is charged in fils whose last digit must be 0: a total like 10.545 KWD cannot
-    be charged exactly, and is never rounded, so the card option is disabled."""
-    shop = card_shop
+def kwd_review(client, shop) -> Any:
+    """Two booklets of the Netherlands in KWD: 21.90 EUR → 7.251 KWD, shipping 9.95 EUR →
+    3.294 KWD, 10.545 KWD in all — a total no card can pay as it is (Stripe takes KWD in
+    steps of 10 fils)."""
     add_to_cart(client, shop["booklet"], 2)
     choose_currency(client, "KWD")
     give_address(client)
     choose_shipping(client, {shop["nl"]: shop["nl_registered"]})
     page = review(client)
-    order_total = Money(10545, "KWD")  # 21.90 EUR → 7.251 KWD, + 9.95 EUR → 3.294 KWD
-    assert not can_charge(order_total)
-    assert re.search(r'value="card" required\s+disabled', page.html)
-    response = read_review(place(client, page.form("card")))
-    assert response.status == 400
-    assert "Card payment is not available for this order." in response.html
-    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+    assert not can_charge(Money(10545, "KWD"))
+    return page
+
+
+def dd(html: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}">([^<]*)<', html)
+    assert match, f"no #{element_id}"
+    return plain(match.group(1))
+
+
+def plain(text: str) -> str:
+    """Babel puts a no-break space between code and amount: read it as a space."""
+    return text.replace("\xa0", " ")
+
+
+def test_a_kwd_total_is_rounded_for_the_card_before_paying_and_charged_as_shown(
+    client, card_shop, stripe_config
+):
+    page = kwd_review(client, card_shop)
+    assert plain(page.total) == "KWD 10.545"  # the exact total, what a bank transfer pays
+    assert dd(page.html, "card-rounding-amount") == "+KWD 0.005"
+    assert dd(page.html, "card-total") == "KWD 10.550"
+    assert "You pay KWD 10.550 by card." in plain(page.html)
+    assert not re.search(r'value="card" required\s+disabled', page.html)
+
+    response = place(client, page.form("card"))
+    order = latest_order()
+    assert (response.status_code, path_of(response)) == (303, f"/orders/{order.code}/pay")
+    # What the buyer was shown is what the order holds and what Stripe is asked for.
+    assert (order.goods_minor + order.shipping_minor, order.rounding_minor) == (10545, 5)
+    assert order.total == Money(10550, "KWD")
+    sent = intent(stripe_config["STRIPE_API_BASE"], order.payment_id)
+    assert (sent["amount"], sent["currency"]) == (10550, "kwd")
+    # Money balances: the posts' shares plus the operator's rounding are the total, exactly.
+    shares = sum(po.presentment_total.amount for po in order.post_orders)
+    assert shares + order.rounding_minor == order.total_minor
+
+    pay_page = plain(client.get(PORTAL + f"/orders/{order.code}/pay").get_data(as_text=True))
+    assert "KWD 10.550" in pay_page
+    assert "rounding for card payment KWD 0.005" in pay_page
+    paid = pay(client, order, "success")
+    assert path_of(paid) == f"/orders/{order.code}"
+    order = reload(order)
+    assert order.status is OrderStatus.PAID
+    shown = follow(client, paid).get_data(as_text=True)
+    assert "Rounding for card payment" in shown
+    assert dd(shown, "card-rounding-amount") == "+KWD 0.005"
+    assert dd(shown, "order-total") == "KWD 10.550"
+    [mail] = mails("Payment received")
+    assert "Rounding for card payment: KWD 0.005" in plain(mail.text_body)
+    assert "Paid: KWD 10.550" in plain(mail.text_body)
+
+
+def test_a_kwd_order_paid_without_a_card_is_not_rounded(client, card_shop):
+    page = kwd_review(client, card_shop)
+    response = place(client, page.form("bank_transfer"))
+    assert response.status_code == 303
+    order = latest_order()
+    assert (order.total_minor, order.rounding_minor) == (10545, 0)
+    shown = follow(client, response).get_data(as_text=True)
+    assert "Rounding for card payment" not in shown
+    assert dd(shown, "order-total") == "KWD 10.545"
+
+
+def test_a_card_order_that_needs_no_rounding_shows_none(client, card_shop):
+    order = card_order(client, card_shop, "USD")
+    assert order.rounding_minor == 0
+    page = client.get(PORTAL + f"/orders/{order.code}").get_data(as_text=True)
+    assert "Rounding for card payment" not in page
 
 
 # --- webhooks -------------------------------------------------------------------------

@@ -24,13 +24,16 @@ from mall.content.models import NewsItem, Page, PageKind
 from mall.demo.seed import SeedReport, seed
 from mall.demo.themes import THEMES
 from mall.extensions import db
+from mall.orders.models import Order, OrderStatus, PaymentMethod, PostOrder, PostOrderStatus
+from mall.payments.stripe_units import to_stripe
 from mall.posts.models import Post, PostStatus
+from mall.sales.figures import SalesFigures, sales_figures
 
 CODES = {"uy", "nl", "kh", "ug", "bw", "tz"}
 #: The tables the demo writes, dumped whole to compare two runs.
 DEMO_TABLES = (
     "post", "theme", "issue", "issue_theme", "product", "collection", "collection_issue",
-    "page", "news_item",
+    "page", "news_item", "buyer_order", "post_order", "order_line",
 )
 
 
@@ -42,6 +45,9 @@ class Seeded:
     dump_after_second: dict[str, list[str]]
     posts: dict[str, dict[str, Any]]
     indexed: int
+    #: Per post: its sales figures, and what is wrong with any of its past orders.
+    sales: dict[str, SalesFigures]
+    order_faults: dict[str, list[str]]
 
 
 def _dump() -> dict[str, list[str]]:
@@ -109,6 +115,49 @@ def _snapshot() -> dict[str, dict[str, Any]]:
     return posts
 
 
+def _order_faults() -> dict[str, list[str]]:
+    """Each past order checked as checkout would have placed it: the post's own products,
+    exact sums, money that balances, a card total Stripe takes, paid and shipped."""
+    faults: dict[str, list[str]] = defaultdict(list)
+    products = {
+        p.id: p for p in db.session.scalars(select(Product).options(selectinload(Product.issue)))
+    }
+    orders = db.session.scalars(
+        select(Order).options(selectinload(Order.post_orders).selectinload(PostOrder.lines))
+    )
+    for order in orders:
+        [post_order] = order.post_orders
+        post = db.session.get(Post, post_order.post_id)
+        fault = faults[post.code].append
+        if not order.placement_key.startswith(f"demo-{post.code}-"):
+            fault(f"{order.code}: key {order.placement_key}")
+        if order.status is not OrderStatus.PAID or order.paid_at is None:
+            fault(f"{order.code}: not paid")
+        if post_order.status is not PostOrderStatus.SHIPPED:
+            fault(f"{order.code}: not shipped")
+        if not 2019 <= order.paid_at.year <= 2026 or order.paid_at < order.created_at:
+            fault(f"{order.code}: paid {order.paid_at}")
+        if post_order.commission_bps != 1000 or post_order.shipping_method_id is None:
+            fault(f"{order.code}: commission or shipping")
+        for line in post_order.lines:
+            product = products[line.product_id]
+            if product.post_id != post.id or line.unit_price_minor != product.price_minor:
+                fault(f"{order.code}: line {line.sku}")
+            if product.issue.issue_date > order.created_at.date():
+                fault(f"{order.code}: {line.sku} sold before its issue")
+        if post_order.goods_minor != sum(line.amount.amount for line in post_order.lines):
+            fault(f"{order.code}: goods")
+        shares = post_order.goods_presentment_minor + post_order.shipping_presentment_minor
+        if (order.goods_minor + order.shipping_minor != shares
+                or order.total_minor != shares + order.rounding_minor):
+            fault(f"{order.code}: money does not balance")
+        if order.payment_method is PaymentMethod.CARD:
+            to_stripe(order.total)  # raises for a total no card can pay
+        elif order.rounding_minor:
+            fault(f"{order.code}: rounded without a card")
+    return dict(faults)
+
+
 @pytest.fixture(scope="module")
 def seeded(app: Flask) -> Seeded:
     with app.app_context():
@@ -127,6 +176,9 @@ def seeded(app: Flask) -> Seeded:
             dump_after_second=dump_after_second,
             posts=_snapshot(),
             indexed=db.session.scalar(select(func.count()).select_from(IssueSearch)) or 0,
+            sales={post.code: sales_figures(db.session, post)
+                   for post in db.session.scalars(select(Post))},
+            order_faults=_order_faults(),
         )
         db.session.remove()
     return data
@@ -385,3 +437,25 @@ def test_every_demo_issue_and_product_has_a_picture(app: Flask) -> None:
             svg = render_stamp_svg(issue, product)
             root = ET.fromstring(svg)  # noqa: S314 - our own output
             assert root.find("{http://www.w3.org/2000/svg}title") is not None
+
+
+def test_every_post_has_years_of_past_paid_orders_that_balance(seeded: Seeded) -> None:
+    assert seeded.first.counts["past orders"] == sum(f.orders for f in seeded.sales.values())
+    assert 300 <= seeded.first.counts["past orders"] <= 600
+    assert seeded.order_faults == {code: [] for code in CODES}
+    for code, figures in seeded.sales.items():
+        assert [y.year for y in figures.years] == list(range(2019, 2027)), code
+        assert all(y.orders >= 2 for y in figures.years), code
+        last, first = figures.years[-1].amount, figures.years[0].amount
+        assert last.amount > first.amount, code  # a shop that grew
+        assert figures.countries[-1].is_rest, code
+        assert figures.countries[-1].countries >= 3, code
+        assert len(figures.issues) == 10, code
+
+
+def test_past_buyers_come_from_many_countries_and_the_posts_own(seeded: Seeded) -> None:
+    for code, figures in seeded.sales.items():
+        named = {c.country for c in figures.countries if not c.is_rest}
+        everyone = len(named) + figures.countries[-1].countries
+        assert everyone >= 12, code
+        assert "DE" in named or "US" in named, code

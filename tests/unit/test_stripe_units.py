@@ -17,6 +17,8 @@ from mall.payments.stripe_units import (
     ZERO_DECIMAL,
     AmountNotRepresentable,
     UnsupportedCurrency,
+    card_step,
+    card_total,
     from_stripe,
     is_supported,
     stripe_exponent,
@@ -126,3 +128,67 @@ def test_exponent_differs_from_cldr_only_upwards() -> None:
     """Every supported currency converts to Stripe by multiplying: none has more CLDR decimals
     than Stripe takes, so only the three-decimal rule can refuse an outgoing amount."""
     assert all(stripe_exponent(c) >= precision(c) for c in SUPPORTED)
+
+
+# --- rounding a checkout total for a card payment --------------------------------------------
+
+#: Every currency Stripe treats specially: zero-decimal, three-decimal, whole units only, and
+#: those whose exponent in Stripe's API differs from CLDR's (ISK, HUF, IDR…).
+SPECIAL = sorted(
+    ZERO_DECIMAL
+    | THREE_DECIMAL
+    | WHOLE_UNITS_ONLY
+    | {c for c in SUPPORTED if stripe_exponent(c) != precision(c)}
+)
+
+
+def test_the_special_currencies_include_the_ones_stripe_names() -> None:
+    assert {"KWD", "BHD", "JOD", "OMR", "TND", "ISK", "UGX", "JPY", "HUF"} <= set(SPECIAL)
+    assert {card_step(c) for c in THREE_DECIMAL} == {10}
+    assert {card_step(c) for c in SUPPORTED if c not in THREE_DECIMAL} == {1}
+
+
+@given(
+    st.sampled_from(SPECIAL + ["KWD"] * 10 + ["EUR", "USD"]),
+    st.integers(min_value=1, max_value=MAX_STRIPE_AMOUNT // 1000),
+)
+def test_a_card_total_is_chargeable_and_what_the_buyer_is_shown(currency: str, amount: int) -> None:
+    """Whatever the total, the card total is within half a step of it, Stripe takes it, and
+    Stripe's amount stands for exactly the card total (what the review page shows)."""
+    total = Money(amount, currency)
+    card = card_total(total)
+    step = card_step(currency)
+    assert card.currency == currency
+    assert 2 * abs(card.amount - total.amount) <= step
+    assert card.amount % step == 0
+    if card.amount == 0:  # 0.004 KWD rounds to nothing: no card payment, never a 500
+        return
+    units, code = to_stripe(card)
+    assert from_stripe(units, code) == card
+    if amount % step == 0:
+        assert card == total  # already chargeable: not touched
+
+
+@pytest.mark.parametrize(
+    ("total", "card"),
+    [
+        (Money(1234, "KWD"), Money(1230, "KWD")),
+        (Money(1235, "KWD"), Money(1240, "KWD")),  # half-up, like every rounding in the mall
+        (Money(5124, "KWD"), Money(5120, "KWD")),  # Stripe's own example: 5.124 KWD → 5120
+        (Money(10545, "TND"), Money(10550, "TND")),
+        (Money(999, "BHD"), Money(1000, "BHD")),
+        (Money(1230, "KWD"), Money(1230, "KWD")),
+        (Money(500, "JPY"), Money(500, "JPY")),
+        (Money(7, "ISK"), Money(7, "ISK")),
+        (Money(1999, "EUR"), Money(1999, "EUR")),
+    ],
+)
+def test_card_total_examples(total: Money, card: Money) -> None:
+    assert card_total(total) == card
+
+
+def test_card_total_refuses_what_stripe_does_not_take() -> None:
+    with pytest.raises(UnsupportedCurrency):
+        card_total(Money(1000, "IQD"))
+    with pytest.raises(AmountNotRepresentable):
+        card_total(Money(-4, "KWD"))

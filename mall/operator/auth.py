@@ -145,7 +145,11 @@ def _load_staff(data: object) -> StaffMember | None:
     staff_id, version, until = data.get("id"), data.get("version"), data.get("until")
     if not all(isinstance(value, int) for value in (staff_id, version, until)):
         return None
-    if datetime.fromtimestamp(cast(int, until), UTC) <= utcnow():
+    try:
+        expires = datetime.fromtimestamp(cast(int, until), UTC)
+    except (OverflowError, OSError, ValueError):  # not a time this platform can hold
+        return None
+    if expires <= utcnow():
         return None
     staff = db.session.get(StaffMember, staff_id)
     if staff is None or staff.session_version != version:

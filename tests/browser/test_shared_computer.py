@@ -86,7 +86,8 @@ def test_the_next_person_at_a_shared_computer_sees_nothing_of_the_last(page, liv
 
     def nothing_of_ana() -> None:
         answer = page.goto(order_page)
-        assert answer is not None and answer.status == 404
+        assert answer is not None
+        assert answer.status == 404
         assert anas_traces(page) == []
         page.goto(mall.portal("/cart"))
         assert page.locator(".cart-line").count() == 0

@@ -303,8 +303,13 @@ def mailed_link(order: Order) -> str:
 def test_b_signing_in_at_a_guests_browser_does_not_see_the_guests_order(client, shop):
     order = guest_order(client, shop)
     assert client.get(PORTAL + f"/orders/{order.code}").status_code == 200  # the guest's own
+    add_to_cart(client, shop["stamp"])
+    assert give_address(client, line1="9 Rua Augusta").status_code == 303  # half typed
     make_buyer("bruno@example.org", "Bruno Braga")
     sign_in(client, "bruno@example.org")
+    review = client.get(PORTAL + "/checkout").get_data(as_text=True)
+    assert "Rua Augusta" not in review
+    assert ADDRESS["email"] not in review
     for suffix in ("", "/pay", "/pay/complete", "/receipt/uy"):
         assert client.get(PORTAL + f"/orders/{order.code}{suffix}").status_code == 404
     cancel = client.post(PORTAL + f"/orders/{order.code}/cancel",
@@ -321,6 +326,8 @@ def test_a_guest_order_is_reachable_by_its_signed_link_in_any_browser(
     order = guest_order(client, shop)
     url = mailed_link(order)
     assert "access=" in url
+    mail = db.session.scalars(select(OutboxMessage)).first()
+    assert "keep it to yourself" in mail.text_body
     assert other_client.get(PORTAL + f"/orders/{order.code}").status_code == 404
     opened = other_client.get(url)
     assert opened.status_code == 303  # the pass leaves the address bar at once

@@ -54,6 +54,9 @@ class Config:
     #: mall.accounts.services.sign_in), without and with "remember me", in seconds.
     SIGN_IN_LIFETIME = 12 * 3600
     REMEMBER_ME_LIFETIME = 30 * 24 * 3600
+    #: How long the link to a guest's order in its mails opens it, in seconds (see
+    #: mall.orders.guest_links); each later mail about the order carries a fresh one.
+    GUEST_ORDER_LINK_MAX_AGE = 90 * 24 * 3600
     #: Failed sign-ins allowed per account and per client address within the window.
     SIGN_IN_THROTTLE_WINDOW = 15 * 60
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5

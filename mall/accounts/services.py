@@ -124,12 +124,16 @@ def end_sessions(buyer: Buyer) -> None:
     buyer.session_version += 1
 
 
-def sign_out(session: Session, visitor: Visitor | None, buyer: Buyer) -> None:
+def sign_out(session: Session, visitor: Visitor | None, buyer: Buyer, now: datetime) -> None:
+    """End the buyer's sessions everywhere, and end this browser's visit: its guest
+    orders, cart and currency may be the buyer's, and the next person at this browser
+    starts a new visit (every linked host forgets this one, see `Visitor.is_over`)."""
     end_sessions(buyer)
     if visitor is not None:
         visitor.buyer = None
         visitor.buyer_session_version = None
         visitor.signed_in_until = None
+        visitor.ended_at = now
     session.flush()
 
 

@@ -2,28 +2,26 @@
 browser goes next.
 
 A sign-in happens at the portal. When it was asked for by a storefront (`next` is that
-storefront's page), the browser returns through the portal's `/link`, which joins the
-storefront's own host-only session to the same visitor; `sync_identity` then signs it in.
+storefront's page), the browser returns through that storefront's `/link/begin` and the
+portal's `/link`, which join the storefront's own host-only session to the same visitor
+(in this browser only, see `mall.visitors.linking`); `sync_identity` then signs it in.
 Only the mall's own hosts are ever redirected to: no open redirect."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlunsplit
+from urllib.parse import urlencode, urlunsplit
 
-from flask import request, session, url_for
+from flask import request, url_for
 from flask_login import login_user, logout_user
 
 from mall.accounts.models import Buyer
 from mall.accounts.services import sign_in
 from mall.extensions import db
+from mall.host_sessions import VISITOR_KEY, drop_buyer_state
 from mall.hosts import local_path
 from mall.visitors.context import ensure_visitor
 from mall.visitors.linking import mall_target
-
-#: Keys of a host session that belong to one sign-in: Flask-Login's and the CSRF secret.
-#: Dropped at every sign-in and sign-out, so nothing from before carries over (fixation).
-_SIGN_IN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds", "csrf_token")
 
 
 def client_address() -> str:
@@ -34,7 +32,9 @@ def start_session(buyer: Buyer, *, remember: bool, now: datetime) -> None:
     """Sign `buyer` in on this browser's visitor (every linked host) and on this host."""
     visitor = ensure_visitor()
     sign_in(db.session, visitor, buyer, remember=remember, now=now)
-    _drop_sign_in_keys()
+    # Everything this host's session held before is dropped but the visit: a checkout
+    # typed in, or a pass to a guest's order, may be someone else's (see host_sessions).
+    drop_buyer_state(keep=(VISITOR_KEY,))
     # No Flask-Login remember cookie: it would be host-only, so "remember me" would differ
     # from host to host. The visitor's `signed_in_until` decides, the same for every host.
     login_user(buyer, remember=False)
@@ -47,13 +47,9 @@ def refresh_session(buyer: Buyer) -> None:
 
 
 def end_session() -> None:
+    """This host forgets the buyer and the visit: the next person here starts afresh."""
     logout_user()
-    _drop_sign_in_keys()
-
-
-def _drop_sign_in_keys() -> None:
-    for key in _SIGN_IN_KEYS:
-        session.pop(key, None)
+    drop_buyer_state()
 
 
 def safe_next(value: str | None) -> str | None:
@@ -82,4 +78,8 @@ def next_url(value: str | None) -> str:
         return url_for("portal.home")
     if target.netloc == request.host.lower():
         return urlunsplit(("", "", target.path, target.query, ""))
-    return url_for("link.start", next=checked)
+    # The storefront starts the link itself, so that only this browser can complete it.
+    back = urlunsplit(("", "", target.path or "/", target.query, ""))
+    return urlunsplit(
+        (target.scheme, target.netloc, "/link/begin", urlencode({"next": back}), "")
+    )

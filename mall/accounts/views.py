@@ -140,10 +140,12 @@ def sign_out_everywhere(site: str) -> ResponseReturnValue:
     """Sign out on this host, every other host and every other browser (see
     `mall.accounts.services.sign_out`). Replaying the form changes nothing more."""
     if current_user.is_authenticated:
-        sign_out(db.session, current_visitor(), current_user._get_current_object())
+        sign_out(db.session, current_visitor(), current_user._get_current_object(), utcnow())
         end_session()
         db.session.commit()
         flash(_("You are signed out, on every shop of the mall."), "success")
+    else:
+        end_session()  # a replay, or signed out elsewhere: still leave nothing behind
     return redirect("/")
 
 

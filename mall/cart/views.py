@@ -60,6 +60,7 @@ from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import configured_spread_bps
 from mall.visitors.context import current_visitor, ensure_visitor
 from mall.visitors.models import Visitor
+from mall.visitors.views import link_through_portal
 
 #: Registered on every host (`subdomain=ANY_SITE`).
 bp = Blueprint("cart", __name__)
@@ -170,8 +171,7 @@ def _link_then_add(form: AddToCartForm, post: Post, back: str) -> ResponseReturn
         "key": form.key.data,
         "back": back,
     }
-    resume = url_for(".resume", _external=True)
-    return redirect(url_for("link.start", next=resume, _external=True))
+    return link_through_portal(url_for(".resume"))
 
 
 @bp.get("/cart/resume")

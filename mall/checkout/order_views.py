@@ -2,10 +2,12 @@
 without a card), paying by card, cancelling, a receipt per post order, and the account's
 order history.
 
-An order is shown only to the visitor who placed it or to the signed-in buyer it belongs
-to; to anyone else it does not exist (404). An unpaid order past its reservation is
-cancelled when it is opened, before anything is shown, so that its stock is back on sale
-even if the cron job has not run yet."""
+A signed-in buyer's order is shown only to that buyer, signed in; a guest's order to the
+visit that placed it (until the browser is signed out or someone signs in on it) and to
+whoever opens the signed link of its mails; to anyone else it does not exist (404).
+
+An unpaid order past its reservation is cancelled when it is opened, before anything is
+shown, so that its stock is back on sale even if the cron job has not run yet."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -48,6 +51,7 @@ from mall.checkout.services import cancel, order_query, release_if_expired, rest
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
+from mall.orders.guest_links import ACCESS_PARAMETER, pass_opens
 from mall.orders.labels import order_label
 from mall.orders.models import (
     CancelReason,
@@ -64,7 +68,7 @@ from mall.payments.provider import (
     PaymentUnavailable,
 )
 from mall.security import content_security_policy
-from mall.visitors.context import current_visitor
+from mall.visitors.context import current_visitor, ensure_visitor
 
 #: At the portal (`subdomain=PORTAL_SUBDOMAIN`).
 bp = Blueprint("orders", __name__)
@@ -74,16 +78,37 @@ _CODE = re.compile(r"[A-Z0-9]{4,12}")
 SECRETS_KEY = "card_client_secrets"
 
 
+#: The portal session's key for the guest order links opened in this browser
+#: ({order code: pass}); dropped with everything else of the buyer at sign-in and sign-out.
+PASSES_KEY = "guest_order_passes"
+#: How many such passes the session keeps (the latest ones).
+MAX_PASSES = 10
+
+
 def _owned(code: str) -> Order:
-    """The order, if it is this visitor's or this signed-in buyer's; else a 404."""
+    """The order, if the one asking may see it (see module docstring); else a 404."""
     visitor = current_visitor()
     buyer = visitor.signed_in_buyer(utcnow()) if visitor is not None else None
     order = None
-    if _CODE.fullmatch(code) and (visitor is not None or buyer is not None):
-        order = db.session.scalar(order_query(code, visitor, buyer))
+    if _CODE.fullmatch(code):
+        passes = session.get(PASSES_KEY)
+        token = passes.get(code) if isinstance(passes, dict) else None
+        has_pass = isinstance(token, str) and pass_opens(token, code)
+        if visitor is not None or has_pass:
+            query = order_query(code, visitor, buyer, guest_pass=has_pass)
+            order = db.session.scalar(query)
     if order is None:
         abort(404, description=_("There is no order with this number in your orders."))
     return order
+
+
+def _keep_pass(code: str, token: str) -> None:
+    """Remember a valid guest link in this browser's portal session, so the order's other
+    pages (pay, cancel, receipts) open without it in every address."""
+    passes = session.get(PASSES_KEY)
+    kept = {k: v for k, v in passes.items() if k != code} if isinstance(passes, dict) else {}
+    kept[code] = token
+    session[PASSES_KEY] = dict(list(kept.items())[-MAX_PASSES:])
 
 
 def _released(order: Order) -> bool:
@@ -103,6 +128,13 @@ def _released(order: Order) -> bool:
 
 @bp.get("/orders/<code>")
 def show(code: str) -> ResponseReturnValue:
+    token = request.args.get(ACCESS_PARAMETER)
+    if token is not None:
+        # The link of a guest's mail: kept in this session if it is good, then off the
+        # address bar (and out of the history) at once.
+        if _CODE.fullmatch(code) and pass_opens(token, code):
+            _keep_pass(code, token)
+        return redirect(url_for(".show", code=code), 303)
     order = _owned(code)
     _released(order)
     attempt = current_attempt(db.session, order)
@@ -127,9 +159,7 @@ def cancel_unpaid(code: str) -> ResponseReturnValue:
     if _released(order) or order.status is not OrderStatus.PENDING_PAYMENT:
         return redirect(url_for(".show", code=order.code), 303)
     attempt = current_attempt(db.session, order)
-    visitor = current_visitor()
-    if visitor is None:  # `_owned` found the order through the visitor: never
-        abort(404)
+    visitor = ensure_visitor()  # a guest who came by the mail's link may have none yet
     cancel(db.session, order, CancelReason.BUYER, utcnow())
     restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
     db.session.commit()

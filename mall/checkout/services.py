@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, or_, select, update
+from sqlalchemy import and_, false, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from mall.accounts.models import Buyer
@@ -32,6 +32,7 @@ from mall.cart.summary import CartSummary, PostGroup
 from mall.checkout.models import AttemptStatus, PaymentAttempt
 from mall.mail import MailError, send_templated_mail
 from mall.money import Money, money_sum
+from mall.orders.guest_links import order_link
 from mall.orders.lifecycle import cancel_order
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrder, Quote
 from mall.orders.placement import (
@@ -364,14 +365,22 @@ def order_by_key(session: Session, placement_key: str, visitor: Visitor) -> Orde
 # --- orders after placement ---------------------------------------------------------------
 
 
-def order_query(code: str, visitor: Visitor | None, buyer: Buyer | None) -> Any:
-    """The order `code` if it is this visitor's or this signed-in buyer's, with its post
-    orders, lines and posts (three queries whatever their number)."""
+def order_query(
+    code: str, visitor: Visitor | None, buyer: Buyer | None, *, guest_pass: bool = False
+) -> Any:
+    """The order `code` if the one asking may see it, with its post orders, lines and posts
+    (three queries whatever their number). A signed-in buyer's order: that buyer, signed
+    in, and nobody else. A guest's order: the visit that placed it while nobody is signed
+    in on it, or whoever holds its signed link (`guest_pass`, see
+    `mall.orders.guest_links`). A buyer who signs in on a visit never sees its guest
+    orders: the browser may have changed hands."""
     owners = []
-    if visitor is not None:
-        owners.append(Order.visitor_id == visitor.id)
     if buyer is not None:
         owners.append(Order.buyer_id == buyer.id)
+    elif visitor is not None:
+        owners.append(and_(Order.visitor_id == visitor.id, Order.buyer_id.is_(None)))
+    if guest_pass:
+        owners.append(Order.buyer_id.is_(None))
     return (
         select(Order)
         .where(Order.code == code, or_(*owners) if owners else false())
@@ -438,6 +447,6 @@ def send_order_mail(order: Order, kind: str) -> None:
             order.locale,
             order=order,
             reference=format_reference(order.payment_reference),
-            order_url=url_for("orders.show", code=order.code, _external=True),
+            order_url=order_link(order),
             offline=order.payment_method is not PaymentMethod.CARD,
         )

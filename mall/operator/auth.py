@@ -40,11 +40,12 @@ from mall.accounts.throttling import check_sign_in, record_attempt
 from mall.columns import utcnow
 from mall.errors import wants_json
 from mall.extensions import db
+from mall.host_sessions import OPERATOR_STAFF_KEY, drop_staff_state
 from mall.hosts import local_path
 from mall.operator.models import StaffMember, StaffRole
 
 #: The portal session's key for the signed-in staff member: {"id", "version", "until"}.
-SESSION_KEY = "operator_staff"
+SESSION_KEY = OPERATOR_STAFF_KEY
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,10 +112,11 @@ def set_staff_password(session: Session, staff: StaffMember, password: str) -> N
 
 
 def start_staff_session(staff: StaffMember, now: datetime) -> None:
-    """Remember `staff` on this host only, for OPERATOR_SESSION_LIFETIME. The CSRF secret
-    is renewed, so no form token from before the sign-in stays valid."""
+    """Remember `staff` on this host only, for OPERATOR_SESSION_LIFETIME. Every staff key
+    from before and the CSRF secret are dropped first (`mall.host_sessions`), so no staff
+    state or form token from before the sign-in carries over."""
     lifetime = timedelta(seconds=current_app.config["OPERATOR_SESSION_LIFETIME"])
-    session.pop("csrf_token", None)
+    drop_staff_state()
     session[SESSION_KEY] = {
         "id": staff.id,
         "version": staff.session_version,
@@ -124,8 +126,8 @@ def start_staff_session(staff: StaffMember, now: datetime) -> None:
 
 
 def end_staff_session() -> None:
-    session.pop(SESSION_KEY, None)
-    session.pop("csrf_token", None)
+    """This host forgets the staff session and its CSRF secret: nothing is left behind."""
+    drop_staff_state()
     g.staff = None
 
 
@@ -143,7 +145,11 @@ def _load_staff(data: object) -> StaffMember | None:
     staff_id, version, until = data.get("id"), data.get("version"), data.get("until")
     if not all(isinstance(value, int) for value in (staff_id, version, until)):
         return None
-    if datetime.fromtimestamp(cast(int, until), UTC) <= utcnow():
+    try:
+        expires = datetime.fromtimestamp(cast(int, until), UTC)
+    except (OverflowError, OSError, ValueError):  # not a time this platform can hold
+        return None
+    if expires <= utcnow():
         return None
     staff = db.session.get(StaffMember, staff_id)
     if staff is None or staff.session_version != version:

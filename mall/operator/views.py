@@ -54,6 +54,7 @@ from mall.operator.services import (
     recent_payments,
     record_received_payment,
 )
+from mall.orders.guest_links import order_link
 from mall.orders.labels import cancel_reason_label
 from mall.orders.lifecycle import PaymentOutcome
 from mall.orders.models import Order
@@ -305,7 +306,7 @@ def _mail_payment_received(recorded: Recorded) -> bool:
             order.locale,
             order=order,
             payment=recorded.payment,
-            order_url=url_for("orders.show", code=order.code, _external=True),
+            order_url=order_link(order),
         )
         return True
     return False

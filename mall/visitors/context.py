@@ -10,14 +10,16 @@ from sqlalchemy.orm import joinedload
 from mall.accounts.models import Buyer
 from mall.columns import utcnow
 from mall.extensions import db, login_manager
+from mall.host_sessions import VISITOR_KEY, forget_ended_visit, keep_private_pages_out_of_caches
 from mall.visitors.models import Visitor
 
-SESSION_KEY = "visitor_id"
+SESSION_KEY = VISITOR_KEY
 
 
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_buyer)
     app.before_request(sync_identity)
+    app.after_request(keep_private_pages_out_of_caches)
 
 
 def load_buyer(alternative_id: str) -> Buyer | None:
@@ -32,15 +34,28 @@ def load_buyer(alternative_id: str) -> Buyer | None:
 
 
 def current_visitor() -> Visitor | None:
-    """The visitor this host's session is linked to, if it is linked (one query, cached)."""
+    """The visitor this host's session is linked to, if it is linked and its visit goes on
+    (one query, cached). A visit that is over (`Visitor.is_over`) is forgotten by this
+    host on the spot, with everything the host's session kept for it: the browser then
+    knows nothing of the buyer who was here, on every host, at each host's next request."""
     if "visitor" not in g:
-        visitor_id = session.get(SESSION_KEY)
-        g.visitor = None
-        if isinstance(visitor_id, int):
-            g.visitor = db.session.scalar(
-                select(Visitor).where(Visitor.id == visitor_id).options(joinedload(Visitor.buyer))
-            )
+        g.visitor = _linked_visitor()
     return g.visitor
+
+
+def _linked_visitor() -> Visitor | None:
+    visitor_id = session.get(SESSION_KEY)
+    if visitor_id is None:
+        return None
+    visitor = None
+    if isinstance(visitor_id, int):
+        visitor = db.session.scalar(
+            select(Visitor).where(Visitor.id == visitor_id).options(joinedload(Visitor.buyer))
+        )
+    if visitor is None or visitor.is_over(utcnow()):
+        forget_ended_visit()
+        return None
+    return visitor
 
 
 def link_session(visitor: Visitor) -> None:

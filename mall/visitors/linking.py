@@ -3,10 +3,17 @@
 Like single sign-on across domains: the storefront sends the browser to the portal, which
 knows (or creates) the visitor and sends it back with a signed, single-use token valid for
 a minute, bound to the one host that asked. Only the mall's own hosts are ever redirected
-to, so the link can never be used as an open redirect."""
+to, so the link can never be used as an open redirect.
+
+A token is also bound to the browser that asked (like OAuth's `state`): before sending the
+browser to the portal, the storefront keeps a random nonce in its own host-only session;
+the portal signs it into the token, and the storefront redeems only a token carrying the
+nonce it is waiting for. A token started in an attacker's browser and sent to a victim
+finds no such nonce there, and is refused."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
@@ -21,6 +28,8 @@ from mall.visitors.models import LinkToken, Visitor
 
 LINK_SECONDS = 60
 _SALT = "mall.host-link"
+#: Longest nonce the portal accepts (`new_nonce` makes 43 characters).
+MAX_NONCE_LENGTH = 64
 
 
 class LinkRefused(Exception):
@@ -49,8 +58,20 @@ def mall_target(url: str, scheme: str) -> SplitResult | None:
     return target
 
 
-def issue_link(session: Session, visitor: Visitor, target: SplitResult, now: datetime) -> str:
-    """The address on the target host that completes the link, then goes to `target`."""
+def new_nonce() -> str:
+    """What a storefront keeps in its own session while the browser goes to the portal."""
+    return secrets.token_urlsafe(32)
+
+
+def valid_nonce(value: str) -> bool:
+    return 0 < len(value) <= MAX_NONCE_LENGTH and value.isascii() and value.isprintable()
+
+
+def issue_link(
+    session: Session, visitor: Visitor, target: SplitResult, nonce: str, now: datetime
+) -> str:
+    """The address on the target host that completes the link, then goes to `target`;
+    only the browser holding `nonce` in the target host's session can complete it."""
     jti = secrets.token_urlsafe(32)
     session.add(
         LinkToken(
@@ -61,14 +82,17 @@ def issue_link(session: Session, visitor: Visitor, target: SplitResult, now: dat
         )
     )
     session.flush()
-    token = _serializer().dumps({"jti": jti, "host": target.netloc})
+    token = _serializer().dumps({"jti": jti, "host": target.netloc, "nonce": nonce})
     back = urlunsplit(("", "", target.path or "/", target.query, ""))
     query = urlencode({"token": token, "next": back})
     return urlunsplit((target.scheme, target.netloc, "/link/complete", query, ""))
 
 
-def redeem_link(session: Session, token: str, host: str, now: datetime) -> Visitor:
-    """The visitor the token stands for; it can be redeemed once, on `host`, in time."""
+def redeem_link(
+    session: Session, token: str, host: str, pending_nonce: str | None, now: datetime
+) -> Visitor:
+    """The visitor the token stands for; it can be redeemed once, on `host`, in time, by
+    the browser whose session on `host` holds the token's nonce (`pending_nonce`)."""
     try:
         data = _serializer().loads(token, max_age=LINK_SECONDS)
     except SignatureExpired as error:
@@ -77,6 +101,13 @@ def redeem_link(session: Session, token: str, host: str, now: datetime) -> Visit
         raise LinkRefused("tampered") from error
     if not isinstance(data, dict) or data.get("host") != host:
         raise LinkRefused("wrong host")
+    nonce = data.get("nonce")
+    if not (
+        isinstance(nonce, str)
+        and pending_nonce
+        and hmac.compare_digest(nonce.encode(), pending_nonce.encode())
+    ):
+        raise LinkRefused("started in another browser")
     used = session.execute(
         update(LinkToken)
         .where(

@@ -29,8 +29,19 @@ class Visitor(db.Model):
     #: The display currency the visitor chose (ISO 4217), if any.
     currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When a sign-out ended this visit. Every host linked to it forgets it at its next
+    #: request (see `is_over`), so the next person at that browser starts afresh.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     buyer: Mapped[Buyer | None] = relationship()
+
+    def is_over(self, now: datetime) -> bool:
+        """Whether the browser must forget this visit: it was signed out, or it carried a
+        sign-in that has since ended (signed out elsewhere, a new password, lapsed). What
+        the visit holds — guest orders, a cart, a checkout — may be the last buyer's."""
+        if self.ended_at is not None:
+            return True
+        return self.buyer_id is not None and self.signed_in_buyer(now) is None
 
     def signed_in_buyer(self, now: datetime) -> Buyer | None:
         """The buyer, unless they have since signed out, changed their password, or the

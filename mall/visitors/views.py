@@ -1,19 +1,52 @@
-"""The two ends of a host link: `/link` at the portal, `/link/complete` on a storefront."""
+"""The three steps of a host link: `/link/begin` on a storefront (keeps a nonce in this
+host's session), `/link` at the portal (issues the token), `/link/complete` back on the
+storefront (redeems it, in this browser only). See `mall.visitors.linking`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, request
+from urllib.parse import urlunsplit
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path
-from mall.visitors.context import ensure_visitor, link_session
-from mall.visitors.linking import LinkRefused, issue_link, mall_target, redeem_link
+from mall.visitors.context import current_visitor, ensure_visitor, link_session
+from mall.visitors.linking import (
+    LinkRefused,
+    issue_link,
+    mall_target,
+    new_nonce,
+    redeem_link,
+    valid_nonce,
+)
+from mall.visitors.models import Visitor
 
 portal_bp = Blueprint("link", __name__)
 storefront_bp = Blueprint("link_complete", __name__)
+
+#: This host's session key for the nonce of the link it is waiting for.
+NONCE_KEY = "link_nonce"
+
+
+def link_through_portal(back: str) -> ResponseReturnValue:
+    """From a storefront: have the portal link this host's session to the browser's
+    visitor, then come back to `back` (a path on this host)."""
+    nonce = new_nonce()
+    session[NONCE_KEY] = nonce
+    target = urlunsplit((request.scheme, request.host, local_path(back), "", ""))
+    return redirect(
+        url_for("link.start", next=target, nonce=nonce, _external=True)
+    )
+
+
+@storefront_bp.get("/link/begin")
+def begin(cc: str) -> ResponseReturnValue:
+    """Where the portal sends a browser that signed in for this storefront: this host
+    starts the link itself, so that it completes only in this browser."""
+    return link_through_portal(local_path(request.args.get("next")))
 
 
 @portal_bp.get("/link")
@@ -22,16 +55,26 @@ def start() -> ResponseReturnValue:
     target = mall_target(request.args.get("next", ""), request.scheme)
     if target is None:
         abort(400, description=_("That address is not one of the mall's shops."))
+    nonce = request.args.get("nonce", "")
+    if not valid_nonce(nonce):
+        abort(400, description=_("This link has expired or was already used. Please try again."))
     visitor = ensure_visitor()
-    url = issue_link(db.session, visitor, target, utcnow())
+    url = issue_link(db.session, visitor, target, nonce, utcnow())
     db.session.commit()
     return redirect(url)
 
 
 @storefront_bp.get("/link/complete")
 def complete(cc: str) -> ResponseReturnValue:
+    pending = session.pop(NONCE_KEY, None)
     try:
-        visitor = redeem_link(db.session, request.args.get("token", ""), request.host, utcnow())
+        visitor = redeem_link(
+            db.session,
+            request.args.get("token", ""),
+            request.host,
+            pending if isinstance(pending, str) else None,
+            utcnow(),
+        )
     except LinkRefused as refused:
         db.session.rollback()
         current_app.logger.warning(
@@ -39,6 +82,23 @@ def complete(cc: str) -> ResponseReturnValue:
             request.remote_addr,
         )
         abort(400, description=_("This link has expired or was already used. Please try again."))
+    if _would_swap_buyer(visitor):
+        db.session.commit()  # the token is used up all the same
+        abort(409, description=_(
+            "You are signed in on this shop with another account. Sign out here first, "
+            "then sign in again."
+        ))
     link_session(visitor)
     db.session.commit()
     return redirect(local_path(request.args.get("next")))
+
+
+def _would_swap_buyer(visitor: Visitor) -> bool:
+    """Whether linking `visitor` would put another buyer in the place of the one signed in
+    on this host: never without their own sign-out."""
+    linked = current_visitor()
+    if linked is None or linked.id == visitor.id:
+        return False
+    now = utcnow()
+    here, there = linked.signed_in_buyer(now), visitor.signed_in_buyer(now)
+    return here is not None and (there is None or there.id != here.id)

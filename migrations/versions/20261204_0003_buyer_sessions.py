@@ -5,8 +5,8 @@ Revises: 20261129_0002
 Create Date: 2026-12-04 18:00:00
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 revision = "20261204_0003"
 down_revision = "20261129_0002"
@@ -15,8 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("visitor") as batch:
+        batch.add_column(sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("visitor") as batch:
+        batch.drop_column("ended_at")

@@ -19,7 +19,7 @@ from mall.columns import utcnow
 from mall.extensions import db
 from mall.mail.models import OutboxMessage
 from mall.visitors.models import Visitor
-from tests.support.hosts import PORTAL, csrf_token, storefront
+from tests.support.hosts import PORTAL, csrf_token, link, storefront
 
 UY = storefront("uy")
 NL = storefront("nl")
@@ -86,11 +86,14 @@ def host_user_id(client: FlaskClient, base: str) -> str | None:
 
 
 def follow_link(client: FlaskClient, response) -> str:
-    """Follow a sign-in's redirect through the portal's /link to the storefront; the path
-    the browser lands on."""
+    """Follow a sign-in's redirect through the storefront's /link/begin and the portal's
+    /link back to the storefront; the path the browser lands on."""
     location = response.headers["Location"]
-    assert location.startswith("/link?")
-    completion = client.get(PORTAL + location)
+    assert urlsplit(location).path == "/link/begin"
+    portal = client.get(location)
+    assert portal.status_code == 302
+    assert portal.headers["Location"].startswith(PORTAL + "/link?")
+    completion = client.get(portal.headers["Location"])
     assert completion.status_code == 302
     landed = client.get(completion.headers["Location"])
     assert landed.status_code == 302
@@ -188,7 +191,7 @@ def test_sign_in_at_the_portal_then_on_a_storefront_through_the_link(client, mak
 
 def test_storefronts_already_linked_are_signed_in_at_once(client, make_buyer):
     make_buyer()
-    client.get(client.get(PORTAL + "/link", query_string={"next": NL + "/"}).headers["Location"])
+    link(client, NL)
     assert shown_name(client, NL + "/") is None
     assert sign_in(client).status_code == 302
     assert shown_name(client, NL + "/") == "Ana Collector"
@@ -230,9 +233,10 @@ def test_sign_in_renews_the_session_keys(client, make_buyer):
 def test_no_cookie_spans_hosts_and_no_remember_cookie(client, make_buyer):
     make_buyer()
     response = sign_in(client, remember=True, next_url=UY + "/")
-    completion = client.get(PORTAL + response.headers["Location"])
+    begun = client.get(response.headers["Location"])
+    completion = client.get(begun.headers["Location"])
     landed = client.get(completion.headers["Location"])
-    for answer in (response, completion, landed):
+    for answer in (response, begun, completion, landed):
         for header in answer.headers.getlist("Set-Cookie"):
             assert "domain=" not in header.lower(), header
             assert not header.startswith("remember_token"), header

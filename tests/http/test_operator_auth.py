@@ -271,3 +271,57 @@ def test_staff_deactivate_ends_the_session(client, make_staff, app):
     result = app.test_cli_runner().invoke(args=["mall", "staff", "deactivate", "desk@stamps.post"])
     assert result.exit_code == 0, result.output
     assert client.get(DESK).status_code == 302
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session", domain="stamps.post.localhost")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_staff_sign_in_and_sign_out_leave_nothing_behind(client, new_browser, make_staff):
+    """The same protections as a buyer's: every staff key and the CSRF secret are dropped
+    at sign-in and at sign-out, and a copy of the cookie taken while signed in (a shared
+    computer, a cookie left on disk) opens nothing once signed out."""
+    staff = make_staff()
+    with client.session_transaction(base_url=PORTAL) as session:
+        until = int((utcnow() + timedelta(hours=1)).timestamp())
+        session[SESSION_KEY] = {"id": staff.id, "version": 0, "until": until}  # planted
+        session["csrf_token"] = "planted"
+    sign_in(client)
+    with client.session_transaction(base_url=PORTAL) as session:
+        assert session[SESSION_KEY]["version"] == staff.session_version
+        assert session.get("csrf_token") != "planted"
+    copied = _session_cookie(client)
+    assert client.get(DESK).headers["Cache-Control"] == "no-store"
+
+    token = csrf_token(client, DESK)
+    client.post(PORTAL + "/operator/sign-out", data={"csrf_token": token})
+    with client.session_transaction(base_url=PORTAL) as session:
+        assert SESSION_KEY not in session
+        assert "csrf_token" not in session
+    thief = new_browser()
+    thief.set_cookie("session", copied, domain="stamps.post.localhost")
+    assert thief.get(DESK).status_code == 302
+    assert client.get(DESK).status_code == 302
+
+
+def test_a_buyers_sign_out_keeps_the_staff_session_and_a_staff_sign_out_the_buyer(
+    client, make_staff
+):
+    """Two principals in one cookie: each sign-out ends only its own."""
+    make_staff()
+    db.session.add(Buyer(email="ana@example.org", password_hash=hash_password(PASSWORD),
+                         name="Ana"))
+    db.session.commit()
+    url = PORTAL + "/account/sign-in"
+    client.post(url, data={"email": "ana@example.org", "password": PASSWORD,
+                           "csrf_token": csrf_token(client, url)})
+    sign_in(client)
+    client.post(PORTAL + "/operator/sign-out",
+                data={"csrf_token": csrf_token(client, DESK)})
+    assert 'class="account-name"' in client.get(PORTAL + "/").get_data(as_text=True)
+    sign_in(client)
+    client.post(PORTAL + "/account/sign-out", data={"csrf_token": csrf_token(client, DESK)})
+    assert 'class="account-name"' not in client.get(PORTAL + "/").get_data(as_text=True)
+    assert client.get(DESK).status_code == 200

@@ -91,8 +91,8 @@ def _released(order: Order) -> bool:
     attempt = current_attempt(db.session, order) if order.payment_id else None
     if not release_if_expired(db.session, order, utcnow()):
         return False
+    abandon(db.session, order, attempt)
     db.session.commit()
-    abandon(card_gateway(current_app.config), order, attempt)
     flash(_("This order was not paid in time: it is cancelled and its stamps are back on sale."),
           "error")
     return True
@@ -132,8 +132,8 @@ def cancel_unpaid(code: str) -> ResponseReturnValue:
         abort(404)
     cancel(db.session, order, CancelReason.BUYER, utcnow())
     restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
+    abandon(db.session, order, attempt)
     db.session.commit()
-    abandon(card_gateway(current_app.config), order, attempt)
     flash(_cancelled_message(restored), "success")
     return redirect(url_for(".show", code=order.code), 303)
 

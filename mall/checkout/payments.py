@@ -32,12 +32,15 @@ from mall.money import Money
 from mall.orders.lifecycle import PaymentOutcome, record_payment
 from mall.orders.lifecycle import PaymentRefused as OrderNotPayable
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod
+from mall.outbox import enqueue
 from mall.payments.provider import (
     CardOutcome,
+    PaymentConfigurationError,
     PaymentError,
     PaymentProvider,
     PaymentResult,
     PaymentStatus,
+    PaymentUnavailable,
     RefundReason,
 )
 from mall.payments.stripe_gateway import StripeGateway
@@ -250,8 +253,8 @@ def release_expired_orders(
     session: Session, now: datetime
 ) -> list[tuple[Order, PaymentAttempt | None]]:
     """Cancel every unpaid order whose reservation ran out (stock back, open intents marked
-    abandoned), for cron. The caller commits, then `abandon`s each intent at Stripe, so no
-    external call is made while the transaction holds the stock rows."""
+    abandoned), for cron. Each open intent is `abandon`ed: cancelled at Stripe through the
+    outbox once the caller has committed."""
     expired = session.scalars(
         select(Order)
         .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until <= now)
@@ -261,19 +264,39 @@ def release_expired_orders(
     for order in expired:
         attempt = current_attempt(session, order) if order.payment_id else None
         if release_if_expired(session, order, now):
+            abandon(session, order, attempt)
             released.append((order, attempt))
     return released
 
 
-def abandon(provider: PaymentProvider | None, order: Order, attempt: PaymentAttempt | None) -> None:
-    """Cancel the order's open intent at Stripe, so that it can no longer be paid (the
-    order was cancelled). Best effort: a payment that still arrives is refunded."""
-    if provider is None or attempt is None:
+def abandon(session: Session, order: Order, attempt: PaymentAttempt | None) -> None:
+    """Have the order's open intent cancelled at Stripe once this transaction (which
+    cancelled the order) has committed, so that it can no longer be paid. Through the
+    outbox: no call to Stripe while the stock rows are locked, none if the cancellation
+    rolls back. Best effort: a payment that still arrives is refunded."""
+    if attempt is None:
+        return
+    enqueue(session, "stripe.cancel_intent", {
+        "payment_id": attempt.payment_id,
+        "idempotency_key": f"{attempt_key(order.code, attempt.attempt)}:cancel",
+        "order_code": order.code,
+    })
+
+
+def cancel_intent_task(_session: Session, _task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler of "stripe.cancel_intent" (its key comes from the order and the
+    attempt, so a retry is the same request to Stripe). An intent Stripe refuses to cancel
+    (already paid or cancelled) is logged and done; an unreachable Stripe raises, to retry."""
+    provider = card_gateway(current_app.config)
+    if provider is None:
         return
     try:
-        provider.cancel(attempt.payment_id, f"{attempt_key(order.code, attempt.attempt)}:cancel")
+        provider.cancel(payload["payment_id"], payload["idempotency_key"])
+    except (PaymentUnavailable, PaymentConfigurationError):
+        raise
     except PaymentError as error:
-        log.warning("Could not cancel %s of %s: %s", attempt.payment_id, order.code, error.detail)
+        log.warning("Could not cancel %s of %s: %s",
+                    payload["payment_id"], payload["order_code"], error.detail)
 
 
 def _refund(

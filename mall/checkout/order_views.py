@@ -92,7 +92,6 @@ def _released(order: Order) -> bool:
     if not release_if_expired(db.session, order, utcnow()):
         return False
     abandon(db.session, order, attempt)
-    db.session.commit()
     flash(_("This order was not paid in time: it is cancelled and its stamps are back on sale."),
           "error")
     return True
@@ -133,7 +132,6 @@ def cancel_unpaid(code: str) -> ResponseReturnValue:
     cancel(db.session, order, CancelReason.BUYER, utcnow())
     restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
     abandon(db.session, order, attempt)
-    db.session.commit()
     flash(_cancelled_message(restored), "success")
     return redirect(url_for(".show", code=order.code), 303)
 
@@ -231,7 +229,6 @@ def _after_card(order: Order, outcome: CardResult) -> ResponseReturnValue:
     restored = 0
     if outcome is CardResult.CANCELLED and visitor is not None:
         restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
-    db.session.commit()
     if outcome in (CardResult.PAID, CardResult.ALREADY_PAID):
         flash(_("Thank you: your payment was received. A confirmation is on its way to "
                 "%(email)s.", email=order.email), "success")

@@ -24,7 +24,6 @@ def start() -> ResponseReturnValue:
         abort(400, description=_("That address is not one of the mall's shops."))
     visitor = ensure_visitor()
     url = issue_link(db.session, visitor, target, utcnow())
-    db.session.commit()
     return redirect(url)
 
 
@@ -33,12 +32,10 @@ def complete(cc: str) -> ResponseReturnValue:
     try:
         visitor = redeem_link(db.session, request.args.get("token", ""), request.host, utcnow())
     except LinkRefused as refused:
-        db.session.rollback()
         current_app.logger.warning(
             "host link refused (%s) on %s from %s", refused.reason, request.host,
             request.remote_addr,
         )
         abort(400, description=_("This link has expired or was already used. Please try again."))
     link_session(visitor)
-    db.session.commit()
     return redirect(local_path(request.args.get("next")))

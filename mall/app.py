@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mall import cli, errors, hosts, i18n, security, templating, transaction
+from mall import cli, errors, hosts, i18n, security, templating, tenancy, transaction
 from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
 from mall.visitors import context as visitors
@@ -29,6 +29,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     configure_extensions(app)
     transaction.init_app(app)  # first: its commit runs after every other after_request
     hosts.init_app(app)
+    tenancy.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     visitors.init_app(app)

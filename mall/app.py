@@ -80,8 +80,8 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every blueprint, explicitly: the portal at `stamps.<domain>`, storefronts at
-    `stamps.<cc>.<domain>`."""
+    """Every blueprint, explicitly: the portal at `stamps.<domain>`, storefronts (and their
+    back offices at `/manage`) at `stamps.<cc>.<domain>`."""
     from mall.accounts.profile_views import bp as profile_bp
     from mall.accounts.views import bp as accounts_bp
     from mall.cart.views import bp as cart_bp
@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.portal.views import bp as portal_bp
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp
+    from vendors.backoffice.views import bp as backoffice_bp
     from vendors.storefront.views import bp as storefront_bp
 
     app.register_blueprint(catalogue_bp, subdomain=hosts.ANY_SITE)
@@ -116,3 +117,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(link_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(link_complete_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)
     app.register_blueprint(storefront_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)
+    # each post's back office, on its own storefront host, for its own staff
+    app.register_blueprint(backoffice_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)

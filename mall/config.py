@@ -114,6 +114,8 @@ class Config:
     }
     #: Staff sessions (the operator's desk) last this many seconds from sign-in.
     OPERATOR_SESSION_LIFETIME = 8 * 3600
+    #: The back office's dashboard counts products with this many or fewer left.
+    BACKOFFICE_LOW_STOCK = 5
     #: Orders per page on the operator's payment desk.
     OPERATOR_PAGE_SIZE = 50
     #: Show the demo operator's email and password on the staff sign-in page.

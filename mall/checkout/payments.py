@@ -217,7 +217,7 @@ def succeeded(
         # Money taken for an order that cannot take it (cancelled meanwhile, or an amount
         # that is not the total): it goes back to the buyer at once.
         log.error("Card payment for %s refused: %s", order.code, refused)
-        _refund(provider, order, attempt, amount)
+        _refund(session, provider, order, attempt, amount)
         return CardResult.CANCELLED if order.status is OrderStatus.CANCELLED else CardResult.PENDING
     if outcome is PaymentOutcome.ALREADY_PAID:
         return CardResult.ALREADY_PAID
@@ -300,21 +300,44 @@ def cancel_intent_task(_session: Session, _task_id: int, payload: dict[str, Any]
 
 
 def _refund(
-    provider: PaymentProvider | None, order: Order, attempt: PaymentAttempt | None, amount: Money
+    session: Session,
+    provider: PaymentProvider | None,
+    order: Order,
+    attempt: PaymentAttempt | None,
+    amount: Money,
 ) -> None:
+    """Have `amount` given back at Stripe once this transaction has committed (the outbox:
+    no call to Stripe while the order row is locked, none if the transaction rolls back)."""
     if provider is None or attempt is None:
         log.error("No way to refund %s of order %s: refund it by hand", amount, order.code)
         return
+    enqueue(session, "stripe.refund", {
+        "payment_id": attempt.payment_id,
+        "amount_minor": amount.amount,
+        "currency": amount.currency,
+        "idempotency_key": f"{attempt_key(order.code, attempt.attempt)}:refund-unpayable",
+        "order_code": order.code,
+    })
+
+
+def refund_task(_session: Session, _task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler of "stripe.refund" (same key on every retry: one refund). A
+    refusal from Stripe is logged for the operator; an unreachable Stripe raises, to retry."""
+    provider = card_gateway(current_app.config)
+    if provider is None:
+        raise PaymentConfigurationError("card payments are not configured: refund by hand")
     try:
         provider.refund(
-            attempt.payment_id,
-            amount,
-            f"{attempt_key(order.code, attempt.attempt)}:refund-unpayable",
+            payload["payment_id"],
+            Money(int(payload["amount_minor"]), str(payload["currency"])),
+            payload["idempotency_key"],
             RefundReason.NOT_FULFILLED,
-            metadata={"order_code": order.code},
+            metadata={"order_code": payload["order_code"]},
         )
+    except (PaymentUnavailable, PaymentConfigurationError):
+        raise
     except PaymentError as error:
-        log.error("Refund of %s for %s failed: %s", amount, order.code, error.detail)
+        log.error("Refund for %s failed: %s", payload["order_code"], error.detail)
 
 
 # --- webhooks -------------------------------------------------------------------------------

@@ -18,11 +18,12 @@ Handler = Callable[[Session, int, dict[str, Any]], None]
 
 def handler_for(kind: str) -> Handler:
     """The handler of `kind`; a `KeyError` (the task fails with it) for an unknown kind."""
-    from mall.checkout.payments import cancel_intent_task
+    from mall.checkout.payments import cancel_intent_task, refund_task
     from mall.mail.sending import deliver_task
 
     handlers: dict[str, Handler] = {
         "mail": deliver_task,
         "stripe.cancel_intent": cancel_intent_task,
+        "stripe.refund": refund_task,
     }
     return handlers[kind]

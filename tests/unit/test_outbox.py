@@ -123,3 +123,16 @@ def test_a_task_is_claimed_by_one_runner(app, monkeypatch):
 def test_unknown_kinds_are_refused_when_recorded(app):
     with app.test_request_context(), pytest.raises(KeyError):
         enqueue(db.session, "carrier-pigeon", {})
+
+
+def test_a_cli_commands_tasks_run_when_it_ends(app):
+    """CLI commands and jobs run in their own app context; what they committed is carried
+    out when it ends."""
+    with app.app_context():
+        enqueue(db.session, "mail", {
+            "sender": "a@b.c", "to": "ana@example.org", "subject": "From cron",
+            "text_body": "T", "html_body": None,
+        })
+        db.session.commit()
+        assert _mail_count() == 0
+    assert db.session.scalars(select(OutboxMessage.subject)).all() == ["From cron"]

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mall import cli, errors, hosts, i18n, security, templating
+from mall import cli, errors, hosts, i18n, security, templating, tenancy, transaction
 from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
 from mall.visitors import context as visitors
@@ -27,7 +27,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     configure_proxy(app)
     configure_database(app)
     configure_extensions(app)
+    transaction.init_app(app)  # first: its commit runs after every other after_request
     hosts.init_app(app)
+    tenancy.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     visitors.init_app(app)
@@ -78,8 +80,8 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every blueprint, explicitly: the portal at `stamps.<domain>`, storefronts at
-    `stamps.<cc>.<domain>`."""
+    """Every blueprint, explicitly: the portal at `stamps.<domain>`, storefronts (and their
+    back offices at `/manage`) at `stamps.<cc>.<domain>`."""
     from mall.accounts.profile_views import bp as profile_bp
     from mall.accounts.views import bp as accounts_bp
     from mall.cart.views import bp as cart_bp
@@ -94,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.portal.views import bp as portal_bp
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp
+    from vendors.backoffice.views import bp as backoffice_bp
     from vendors.storefront.views import bp as storefront_bp
 
     app.register_blueprint(catalogue_bp, subdomain=hosts.ANY_SITE)
@@ -114,3 +117,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(link_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(link_complete_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)
     app.register_blueprint(storefront_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)
+    # each post's back office, on its own storefront host, for its own staff
+    app.register_blueprint(backoffice_bp, subdomain=hosts.STOREFRONT_SUBDOMAIN)

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from mall.demo.commands import seed_demo
     from mall.operator.commands import staff_cli
     from mall.orders.commands import orders_cli
+    from mall.outbox.commands import outbox_cli
     from mall.rates.commands import rates_cli
 
     mall_cli.add_command(seed_demo)
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     mall_cli.add_command(orders_cli)
     mall_cli.add_command(staff_cli)
     mall_cli.add_command(accounts_cli)
+    mall_cli.add_command(outbox_cli)
     app.cli.add_command(mall_cli)
 
 

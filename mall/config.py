@@ -50,6 +50,14 @@ class Config:
     SMTP_USERNAME = ""
     SMTP_PASSWORD = ""  # MALL_SMTP_PASSWORD in production
     SMTP_TIMEOUT = 10
+    #: The transactional outbox (mall.outbox): run a request's side effects in-process right
+    #: after it committed (off when a worker runs `flask mall outbox run` instead); a failed
+    #: task is retried after RETRY, 2×RETRY, 4×RETRY… seconds, up to MAX_ATTEMPTS runs; a
+    #: run holds its task for LEASE seconds before another runner may take it over.
+    OUTBOX_DISPATCH_AFTER_REQUEST = True
+    OUTBOX_MAX_ATTEMPTS = 6
+    OUTBOX_RETRY_SECONDS = 60
+    OUTBOX_LEASE_SECONDS = 300
     #: Buyer accounts: how long a sign-in lasts, on every host (kept on the visitor, see
     #: mall.accounts.services.sign_in), without and with "remember me", in seconds.
     SIGN_IN_LIFETIME = 12 * 3600
@@ -109,6 +117,8 @@ class Config:
     }
     #: Staff sessions (the operator's desk) last this many seconds from sign-in.
     OPERATOR_SESSION_LIFETIME = 8 * 3600
+    #: The back office's dashboard counts products with this many or fewer left.
+    BACKOFFICE_LOW_STOCK = 5
     #: Orders per page on the operator's payment desk.
     OPERATOR_PAGE_SIZE = 50
     #: Show the demo operator's email and password on the staff sign-in page.

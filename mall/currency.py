@@ -171,7 +171,6 @@ def set_currency(site: str) -> ResponseReturnValue:
             ),
         )
     choose(code)
-    db.session.commit()
     flash(
         _("Converted prices are now shown in %(currency)s.", currency=currency_name(code)),
         "success",

@@ -21,6 +21,7 @@ from flask_babel import format_date, format_decimal, get_locale
 
 from mall.hosts import ANY_SITE, local_path
 from mall.money import Money, format_money
+from mall.tenancy import site_post
 
 #: Names of the interface languages, each in its own language, for the switcher.
 LANGUAGE_NAMES = {
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> None:
 def offered_locales() -> list[str]:
     """Interface languages plus, on a storefront, the languages its post publishes in."""
     offered = list(current_app.config["SUPPORTED_LOCALES"])
-    post = g.get("post")
+    post = site_post()
     if post is not None:
         offered += [code for code in post.locales if code not in offered]
     return offered
@@ -65,7 +66,7 @@ def select_locale() -> str:
     user = g.get("buyer_locale")
     if user in offered:
         return user
-    post = g.get("post")
+    post = site_post()
     if post is not None:
         return post.default_locale
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -84,7 +85,7 @@ def formatting_locale() -> Locale:
     country's (a Spanish page on stamps.uy.post writes pesos as `$ 15,00`, as Uruguayans
     do); elsewhere the reader's own, as their browser names it (`en-GB` reads `£14.19`)."""
     language = str(get_locale() or "en").split("_")[0]
-    post = g.get("post")
+    post = site_post()
     territory = post.code.upper() if post is not None else _reader_territory(language)
     if territory:
         try:

@@ -11,6 +11,7 @@ from mall.content import models as content_models
 from mall.mail import models as mail_models
 from mall.operator import models as operator_models
 from mall.orders import models as orders_models
+from mall.outbox import models as outbox_models
 from mall.payments import models as payments_models
 from mall.posts import models as posts_models
 from mall.rates import models as rates_models
@@ -27,6 +28,7 @@ __all__ = [
     "mail_models",
     "operator_models",
     "orders_models",
+    "outbox_models",
     "payments_models",
     "posts_models",
     "rates_models",

@@ -62,7 +62,6 @@ def show() -> ResponseReturnValue:
         visitor = current_visitor()
         if visitor is not None and buyer.preferred_currency:
             visitor.currency = buyer.preferred_currency
-        db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".show"))
     status = 400 if form.is_submitted() else 200
@@ -87,7 +86,6 @@ def new_address() -> ResponseReturnValue:
         address = Address(buyer_id=buyer.id)
         _fill(address, form)
         db.session.add(address)
-        db.session.commit()
         flash(_("The address is added."), "success")
         return redirect(url_for(".addresses"))
     status = 400 if form.is_submitted() else 200
@@ -101,7 +99,6 @@ def edit_address(address_id: int) -> ResponseReturnValue:
     form.country.choices = country_choices(blank=_("Choose a country"))
     if form.validate_on_submit():
         _fill(address, form)
-        db.session.commit()
         flash(_("The address is saved."), "success")
         return redirect(url_for(".addresses"))
     status = 400 if form.is_submitted() else 200
@@ -111,7 +108,6 @@ def edit_address(address_id: int) -> ResponseReturnValue:
 @bp.post("/addresses/<int:address_id>/delete")
 def delete_address(address_id: int) -> ResponseReturnValue:
     db.session.delete(_own_address(address_id))
-    db.session.commit()
     flash(_("The address is deleted."), "success")
     return redirect(url_for(".addresses"))
 

@@ -59,6 +59,7 @@ from mall.columns import utcnow
 from mall.extensions import db, login_manager
 from mall.hosts import ANY_SITE
 from mall.mail import MailError, send_templated_mail
+from mall.transaction import keep_changes
 from mall.visitors.context import current_visitor
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -94,11 +95,10 @@ def sign_in() -> ResponseReturnValue:
         except Throttled as throttled:
             return _throttled("accounts/sign_in.html", form, throttled, now, goal=goal)
         except SignInFailed:
-            db.session.commit()  # the failure counts
+            keep_changes()  # the failure counts
             form.form_errors.append(_("That email address and password do not match."))
             return render_template("accounts/sign_in.html", form=form, goal=goal), 400
         start_session(buyer, remember=form.remember.data, now=now)
-        db.session.commit()
         return _go_on(goal, _("Welcome back, %(name)s.", name=buyer.name))
     return _form_page("accounts/sign_in.html", form, goal=goal)
 
@@ -121,7 +121,7 @@ def register() -> ResponseReturnValue:
         except Throttled as throttled:
             return _throttled("accounts/register.html", form, throttled, now, goal=goal)
         except EmailTaken:
-            db.session.commit()  # the refusal counts against this address
+            keep_changes()  # the refusal counts against this address
             form.email.errors.append(
                 _("An account with this email address exists already. Sign in, or reset "
                   "its password.")
@@ -130,7 +130,6 @@ def register() -> ResponseReturnValue:
         _mail(buyer.email, "welcome", _l("Welcome to stamps.post"), buyer.preferred_locale,
               buyer=buyer, profile_url=url_for("profile.show", _external=True))
         start_session(buyer, remember=form.remember.data, now=now)
-        db.session.commit()
         return _go_on(goal, _("Welcome, %(name)s: your account is ready.", name=buyer.name))
     return _form_page("accounts/register.html", form, goal=goal)
 
@@ -142,7 +141,6 @@ def sign_out_everywhere(site: str) -> ResponseReturnValue:
     if current_user.is_authenticated:
         sign_out(db.session, current_visitor(), current_user._get_current_object(), utcnow())
         end_session()
-        db.session.commit()
         flash(_("You are signed out, on every shop of the mall."), "success")
     else:
         end_session()  # a replay, or signed out elsewhere: still leave nothing behind
@@ -164,14 +162,13 @@ def password() -> ResponseReturnValue:
         except Throttled as throttled:
             return _throttled("accounts/password.html", form, throttled, now)
         except SignInFailed:
-            db.session.commit()
+            keep_changes()  # the attempt counts
             form.current.errors.append(_("That is not your current password."))
             return render_template("accounts/password.html", form=form), 400
         refresh_session(buyer)
         _mail(buyer.email, "password_changed", _l("Your stamps.post password was changed"),
               buyer.preferred_locale, buyer=buyer,
               reset_url=url_for("accounts.reset_request", _external=True))
-        db.session.commit()
         flash(_("Your password is changed. You stay signed in here; everywhere else you "
                 "have been signed out."), "success")
         return redirect(url_for("profile.show"))
@@ -192,7 +189,6 @@ def reset_request() -> ResponseReturnValue:
                   buyer.preferred_locale, buyer=buyer, minutes=_reset_minutes(),
                   reset_url=url_for("accounts.reset_password", token=make_reset_token(buyer),
                                     _external=True))
-        db.session.commit()
         flash(_("If an account exists for %(email)s, we have sent it a link to choose a new "
                 "password. The link works for %(minutes)d minutes.",
                 email=form.email.data, minutes=_reset_minutes()), "success")
@@ -210,7 +206,6 @@ def reset_password_with_token(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm(email=buyer.email)
     if form.validate_on_submit():
         reset_password(db.session, buyer, form.password.data, client_address(), utcnow())
-        db.session.commit()
         flash(_("Your new password is set, and every earlier sign-in has ended. Please sign "
                 "in."), "success")
         return redirect(url_for("accounts.sign_in"))
@@ -226,7 +221,6 @@ def _form_page(template: str, form: FlaskForm, **context: Any) -> ResponseReturn
 def _throttled(
     template: str, form: FlaskForm, throttled: Throttled, now: datetime, **context: Any
 ) -> ResponseReturnValue:
-    db.session.rollback()
     wait = throttled.retry_at - now
     form.form_errors.append(
         _("Too many attempts. For your safety this is paused: please try again %(when)s.",

@@ -13,7 +13,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     session,
@@ -22,7 +21,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
 
 from mall.accounts.models import Buyer
 from mall.cart.forms import (
@@ -56,8 +54,10 @@ from mall.currency import display_currency, is_offered, rate_table
 from mall.extensions import db
 from mall.hosts import PORTAL_SUBDOMAIN, local_path
 from mall.i18n import localized
-from mall.posts.models import Post, PostStatus
+from mall.posts.models import Post
 from mall.rates.conversion import configured_spread_bps
+from mall.tenancy import current_post, site_post
+from mall.transaction import keep_changes
 from mall.visitors.context import current_visitor, ensure_visitor
 from mall.visitors.models import Visitor
 from mall.visitors.views import link_through_portal
@@ -74,12 +74,8 @@ def load_site(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """On a storefront host, its post, as the storefront's own pages have it (the page's
     language and the price format follow it)."""
     site = (values or {}).pop("site", PORTAL_SUBDOMAIN)
-    g.post = None
     if site != PORTAL_SUBDOMAIN:
-        post = db.session.scalar(select(Post).where(Post.code == site.removeprefix("stamps.")))
-        if post is None or post.status is not PostStatus.LIVE:
-            abort(404, description=_("There is no post's storefront at this address."))
-        g.post = post
+        current_post()  # a 404 for a host that is no live post's
 
 
 @bp.app_template_global()
@@ -108,7 +104,7 @@ bp.add_app_template_global(max_quantity, "cart_max_quantity")
 @bp.get("/cart")
 def page() -> ResponseReturnValue:
     """The cart, at the portal; a storefront's `/cart` leads there."""
-    if g.post is not None:
+    if site_post() is not None:
         return redirect(portal_cart_url())
     return _render_cart()
 
@@ -139,7 +135,7 @@ def add() -> ResponseReturnValue:
     form = AddToCartForm()
     if not form.validate_on_submit():
         abort(400, description=first_error(form))
-    post: Post | None = g.post
+    post: Post | None = site_post()
     back = local_path(form.next.data)
     visitor = current_visitor()
     if visitor is None and post is not None:
@@ -194,7 +190,7 @@ def resume() -> ResponseReturnValue:
         product_id=pending["product_id"],
         quantity=pending["quantity"],
         key=pending["key"],
-        post_id=g.post.id if g.post is not None else None,
+        post_id=site_post().id if site_post() is not None else None,
         back=back,
     )
 
@@ -218,13 +214,11 @@ def _apply_add(
     try:
         change = add_to_cart(db.session, cart, product_id, quantity, key=key, post_id=post_id)
     except ProductUnavailable:
-        db.session.commit()  # the visitor and its cart, if they were just made
+        keep_changes()  # the visitor and its cart, if they were just made
         abort(404, description=_("This product is not for sale."))
     except SoldOut as sold_out:
-        db.session.commit()
         flash(_sold_out_message(sold_out.product), "error")
         return redirect(back)
-    db.session.commit()
     if change.replayed:
         flash(_("This was already added to your cart."), "info")
     elif change.capped:
@@ -251,7 +245,7 @@ def update(line_id: int) -> ResponseReturnValue:
     cart = _current_cart_or_404(line_id)
     form = QuantityForm()
     if not form.validate_on_submit():
-        if g.post is None:
+        if site_post() is None:
             return _render_cart({line_id: first_error(form)}, 400)
         abort(400, description=first_error(form))
     try:
@@ -263,7 +257,6 @@ def update(line_id: int) -> ResponseReturnValue:
     except SoldOut as sold_out:
         flash(_sold_out_message(sold_out.product), "error")
         return _back_to_cart(form.next.data)
-    db.session.commit()
     if change.capped:
         flash(_capped_message(change), "warning")
     else:
@@ -279,7 +272,6 @@ def remove(line_id: int) -> ResponseReturnValue:
         product = remove_line(db.session, cart, line_id)
     except LineNotFound:
         abort(404, description=_("This item is not in your cart."))
-    db.session.commit()
     flash(_("%(item)s was removed from your cart.", item=item_name(product)), "success")
     return _back_to_cart(form.next.data)
 

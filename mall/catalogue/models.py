@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Table,
@@ -55,11 +56,20 @@ issue_theme = Table(
     Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
 )
 
+#: A collection's issues. `post_id` ties both to one post: the database refuses a collection
+#: holding another post's issue (the relationship copies it from both sides).
 collection_issue = Table(
     "collection_issue",
     db.Model.metadata,
-    Column("collection_id", ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True),
-    Column("issue_id", ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True),
+    Column("collection_id", primary_key=True),
+    Column("issue_id", primary_key=True),
+    Column("post_id", nullable=False, index=True),
+    ForeignKeyConstraint(
+        ["collection_id", "post_id"], ["collection.id", "collection.post_id"], ondelete="CASCADE"
+    ),
+    ForeignKeyConstraint(
+        ["issue_id", "post_id"], ["issue.id", "issue.post_id"], ondelete="CASCADE"
+    ),
 )
 
 
@@ -81,6 +91,9 @@ class Issue(db.Model):
         UniqueConstraint("post_id", "slug"),
         Index("ix_issue_post_date", "post_id", "issue_date"),
         Index("ix_issue_date", "issue_date"),
+        # The target of composite foreign keys that keep products and collections in the
+        # issue's post (tenancy, invariant 3).
+        UniqueConstraint("id", "post_id", name="uq_issue_id_post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,12 +135,16 @@ class Product(db.Model):
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         CheckConstraint("hs_code in ('4907', '9704')", name="hs_code_known"),
+        # A product belongs to its issue's post: the database refuses anything else.
+        ForeignKeyConstraint(
+            ["issue_id", "post_id"], ["issue.id", "issue.post_id"], ondelete="CASCADE"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Denormalised from the issue so tenancy checks and settlement need no join.
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
+    issue_id: Mapped[int] = mapped_column(index=True)
     sku: Mapped[str] = mapped_column(String(40))
     format: Mapped[ProductFormat] = mapped_column(enum_column(ProductFormat))
     condition: Mapped[Condition] = mapped_column(enum_column(Condition), default=Condition.MINT)
@@ -151,7 +168,10 @@ class Collection(db.Model):
     """A post's own arrangement of issues (fauna, national painters, the year's issues)."""
 
     __tablename__ = "collection"
-    __table_args__ = (UniqueConstraint("post_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "slug"),
+        UniqueConstraint("id", "post_id", name="uq_collection_id_post_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)

@@ -10,8 +10,13 @@ from mall.catalogue.models import Collection, Issue, collection_issue
 from mall.posts.models import Post, PostStatus
 
 
-def issue_listing() -> Select[tuple[Issue]]:
-    """Issues of live posts with what a listing card shows, newest first."""
+def issue_listing(post: Post) -> Select[tuple[Issue]]:
+    """One post's issues with what a listing card shows, newest first."""
+    return all_posts_issue_listing().where(Issue.post_id == post.id)
+
+
+def all_posts_issue_listing() -> Select[tuple[Issue]]:
+    """Issues of every live post (the portal's pages only), newest first."""
     return (
         select(Issue)
         .join(Issue.post)
@@ -21,11 +26,15 @@ def issue_listing() -> Select[tuple[Issue]]:
     )
 
 
-def latest_issues(session: Session, limit: int, post: Post | None = None) -> list[Issue]:
-    query = issue_listing().limit(limit)
-    if post is not None:
-        query = query.where(Issue.post_id == post.id)
-    return list(session.scalars(query))
+def latest_issues(session: Session, limit: int, post: Post) -> list[Issue]:
+    """One post's newest issues (the post is required: a forgotten argument must not show
+    every post's)."""
+    return list(session.scalars(issue_listing(post).limit(limit)))
+
+
+def latest_issues_of_all_posts(session: Session, limit: int) -> list[Issue]:
+    """The newest issues across the mall, for the portal."""
+    return list(session.scalars(all_posts_issue_listing().limit(limit)))
 
 
 def issue_years(session: Session, post: Post) -> list[int]:

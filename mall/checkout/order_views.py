@@ -116,8 +116,7 @@ def _released(order: Order) -> bool:
     attempt = current_attempt(db.session, order) if order.payment_id else None
     if not release_if_expired(db.session, order, utcnow()):
         return False
-    db.session.commit()
-    abandon(card_gateway(current_app.config), order, attempt)
+    abandon(db.session, order, attempt)
     flash(_("This order was not paid in time: it is cancelled and its stamps are back on sale."),
           "error")
     return True
@@ -162,8 +161,7 @@ def cancel_unpaid(code: str) -> ResponseReturnValue:
     visitor = ensure_visitor()  # a guest who came by the mail's link may have none yet
     cancel(db.session, order, CancelReason.BUYER, utcnow())
     restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
-    db.session.commit()
-    abandon(card_gateway(current_app.config), order, attempt)
+    abandon(db.session, order, attempt)
     flash(_cancelled_message(restored), "success")
     return redirect(url_for(".show", code=order.code), 303)
 
@@ -261,7 +259,6 @@ def _after_card(order: Order, outcome: CardResult) -> ResponseReturnValue:
     restored = 0
     if outcome is CardResult.CANCELLED and visitor is not None:
         restored = restore_cart(db.session, order, visitor, visitor.signed_in_buyer(utcnow()))
-    db.session.commit()
     if outcome in (CardResult.PAID, CardResult.ALREADY_PAID):
         flash(_("Thank you: your payment was received. A confirmation is on its way to "
                 "%(email)s.", email=order.email), "success")

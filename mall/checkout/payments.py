@@ -32,12 +32,15 @@ from mall.money import Money
 from mall.orders.lifecycle import PaymentOutcome, record_payment
 from mall.orders.lifecycle import PaymentRefused as OrderNotPayable
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod
+from mall.outbox import enqueue
 from mall.payments.provider import (
     CardOutcome,
+    PaymentConfigurationError,
     PaymentError,
     PaymentProvider,
     PaymentResult,
     PaymentStatus,
+    PaymentUnavailable,
     RefundReason,
 )
 from mall.payments.stripe_gateway import StripeGateway
@@ -214,7 +217,7 @@ def succeeded(
         # Money taken for an order that cannot take it (cancelled meanwhile, or an amount
         # that is not the total): it goes back to the buyer at once.
         log.error("Card payment for %s refused: %s", order.code, refused)
-        _refund(provider, order, attempt, amount)
+        _refund(session, provider, order, attempt, amount)
         return CardResult.CANCELLED if order.status is OrderStatus.CANCELLED else CardResult.PENDING
     if outcome is PaymentOutcome.ALREADY_PAID:
         return CardResult.ALREADY_PAID
@@ -250,8 +253,8 @@ def release_expired_orders(
     session: Session, now: datetime
 ) -> list[tuple[Order, PaymentAttempt | None]]:
     """Cancel every unpaid order whose reservation ran out (stock back, open intents marked
-    abandoned), for cron. The caller commits, then `abandon`s each intent at Stripe, so no
-    external call is made while the transaction holds the stock rows."""
+    abandoned), for cron. Each open intent is `abandon`ed: cancelled at Stripe through the
+    outbox once the caller has committed."""
     expired = session.scalars(
         select(Order)
         .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until <= now)
@@ -261,37 +264,80 @@ def release_expired_orders(
     for order in expired:
         attempt = current_attempt(session, order) if order.payment_id else None
         if release_if_expired(session, order, now):
+            abandon(session, order, attempt)
             released.append((order, attempt))
     return released
 
 
-def abandon(provider: PaymentProvider | None, order: Order, attempt: PaymentAttempt | None) -> None:
-    """Cancel the order's open intent at Stripe, so that it can no longer be paid (the
-    order was cancelled). Best effort: a payment that still arrives is refunded."""
-    if provider is None or attempt is None:
+def abandon(session: Session, order: Order, attempt: PaymentAttempt | None) -> None:
+    """Have the order's open intent cancelled at Stripe once this transaction (which
+    cancelled the order) has committed, so that it can no longer be paid. Through the
+    outbox: no call to Stripe while the stock rows are locked, none if the cancellation
+    rolls back. Best effort: a payment that still arrives is refunded."""
+    if attempt is None:
+        return
+    enqueue(session, "stripe.cancel_intent", {
+        "payment_id": attempt.payment_id,
+        "idempotency_key": f"{attempt_key(order.code, attempt.attempt)}:cancel",
+        "order_code": order.code,
+    })
+
+
+def cancel_intent_task(_session: Session, _task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler of "stripe.cancel_intent" (its key comes from the order and the
+    attempt, so a retry is the same request to Stripe). An intent Stripe refuses to cancel
+    (already paid or cancelled) is logged and done; an unreachable Stripe raises, to retry."""
+    provider = card_gateway(current_app.config)
+    if provider is None:
         return
     try:
-        provider.cancel(attempt.payment_id, f"{attempt_key(order.code, attempt.attempt)}:cancel")
+        provider.cancel(payload["payment_id"], payload["idempotency_key"])
+    except (PaymentUnavailable, PaymentConfigurationError):
+        raise
     except PaymentError as error:
-        log.warning("Could not cancel %s of %s: %s", attempt.payment_id, order.code, error.detail)
+        log.warning("Could not cancel %s of %s: %s",
+                    payload["payment_id"], payload["order_code"], error.detail)
 
 
 def _refund(
-    provider: PaymentProvider | None, order: Order, attempt: PaymentAttempt | None, amount: Money
+    session: Session,
+    provider: PaymentProvider | None,
+    order: Order,
+    attempt: PaymentAttempt | None,
+    amount: Money,
 ) -> None:
+    """Have `amount` given back at Stripe once this transaction has committed (the outbox:
+    no call to Stripe while the order row is locked, none if the transaction rolls back)."""
     if provider is None or attempt is None:
         log.error("No way to refund %s of order %s: refund it by hand", amount, order.code)
         return
+    enqueue(session, "stripe.refund", {
+        "payment_id": attempt.payment_id,
+        "amount_minor": amount.amount,
+        "currency": amount.currency,
+        "idempotency_key": f"{attempt_key(order.code, attempt.attempt)}:refund-unpayable",
+        "order_code": order.code,
+    })
+
+
+def refund_task(_session: Session, _task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler of "stripe.refund" (same key on every retry: one refund). A
+    refusal from Stripe is logged for the operator; an unreachable Stripe raises, to retry."""
+    provider = card_gateway(current_app.config)
+    if provider is None:
+        raise PaymentConfigurationError("card payments are not configured: refund by hand")
     try:
         provider.refund(
-            attempt.payment_id,
-            amount,
-            f"{attempt_key(order.code, attempt.attempt)}:refund-unpayable",
+            payload["payment_id"],
+            Money(int(payload["amount_minor"]), str(payload["currency"])),
+            payload["idempotency_key"],
             RefundReason.NOT_FULFILLED,
-            metadata={"order_code": order.code},
+            metadata={"order_code": payload["order_code"]},
         )
+    except (PaymentUnavailable, PaymentConfigurationError):
+        raise
     except PaymentError as error:
-        log.error("Refund of %s for %s failed: %s", amount, order.code, error.detail)
+        log.error("Refund for %s failed: %s", payload["order_code"], error.detail)
 
 
 # --- webhooks -------------------------------------------------------------------------------

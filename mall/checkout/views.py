@@ -348,7 +348,6 @@ def priced_or_redirect(
         flash(_("Please choose the country the stamps go to."), "error")
         return redirect(url_for(".address"), 303)
     except ShippingNeeded as needed:
-        db.session.commit()  # keep the quote: it is still good
         for post in needed.posts:
             flash(
                 _("Please choose how %(post)s sends your stamps.", post=localized(post.name)),

@@ -32,5 +32,4 @@ def stripe_event() -> ResponseReturnValue:
     except WebhookRejected as rejected:
         return jsonify(error="Bad Request", reason=rejected.reason), 400
     outcome = handle_event(db.session, card_gateway(config), event, utcnow())
-    db.session.commit()
     return jsonify(received=True, event=event.id, outcome=outcome), 200

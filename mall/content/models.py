@@ -60,4 +60,6 @@ class ContactMessage(db.Model):
     message: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When a member of the post's staff first opened it; None: unread.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -24,7 +24,7 @@ from mall.demo.posts import COUNTRIES
 from mall.demo.shipping import seed_shipping_methods
 from mall.demo.specs import Country, IssueSpec
 from mall.demo.themes import THEMES
-from mall.operator.demo import seed_demo_operator
+from mall.operator.demo import seed_demo_operator, seed_demo_post_staff
 from mall.posts.models import Post, PostStatus
 from mall.posts.services import go_live
 from mall.rates.conversion import RateTable, load_rate_table
@@ -65,6 +65,7 @@ def seed(session: Session) -> SeedReport:
         _seed_pages(session, post, country, report)
         _seed_news(session, post, country, report)
         seed_shipping_methods(session, post, report)  # mall/demo/shipping.py
+        seed_demo_post_staff(session, post, report)  # mall/operator/demo.py: back office
         seed_history(session, post, rates, report)  # mall/demo/history.py: past sales
     session.flush()
     seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account

@@ -10,9 +10,11 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
+from sqlalchemy.orm import Session
 
 from mall.extensions import db
 from mall.mail.models import OutboxMessage
+from mall.outbox import enqueue
 
 TRANSPORTS = ("outbox", "smtp")
 
@@ -27,25 +29,45 @@ def _one_line(value: str) -> str:
 
 
 def send_mail(to: str, subject: str, text_body: str, html_body: str | None = None) -> None:
-    """Send one message to one address with the configured transport.
+    """Send one message to one address, once the current transaction has committed.
 
-    With the outbox the message is added to the current database session (the request
-    commits it with everything else); with SMTP it leaves at once. Raises MailError when the
-    SMTP server cannot be reached or refuses the message."""
+    The message is recorded in the outbox (`mall.outbox`) with the caller's transaction, so
+    a request that rolls back sends nothing, and slow SMTP never holds the transaction's
+    locks; it is handed to the configured transport right after the commit, and retried
+    when that fails. Raises RuntimeError for an unknown MAIL_TRANSPORT (a set-up error)."""
     config = current_app.config
     transport = config["MAIL_TRANSPORT"]
+    if transport not in TRANSPORTS:
+        raise RuntimeError(f"MAIL_TRANSPORT must be one of {TRANSPORTS}, not {transport!r}")
     sender, to, subject = _one_line(config["MAIL_SENDER"]), _one_line(to), _one_line(subject)
+    payload = {
+        "sender": sender, "to": to, "subject": subject[:255],
+        "text_body": text_body, "html_body": html_body,
+    }
+    enqueue(db.session, "mail", payload)
+
+
+def deliver_task(session: Session, task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler of "mail": hand the message to the transport configured now.
+    With "outbox" it is stored in the same transaction that marks the task done (so it is
+    kept exactly once); with SMTP its Message-ID is derived from the task, so that a resend
+    after a crash is recognisable. Raises MailError when the SMTP server fails."""
+    transport = current_app.config["MAIL_TRANSPORT"]
+    to, subject = payload["to"], payload["subject"]
     if transport == "outbox":
-        db.session.add(
+        session.add(
             OutboxMessage(
-                sender=sender, recipient=to, subject=subject[:255],
-                text_body=text_body, html_body=html_body,
+                sender=payload["sender"], recipient=to, subject=subject,
+                text_body=payload["text_body"], html_body=payload["html_body"],
             )
         )
-        db.session.flush()
+        session.flush()
         current_app.logger.info("mail to %s kept in the outbox: %s", to, subject)
     elif transport == "smtp":
-        _send_smtp(_message(sender, to, subject, text_body, html_body))
+        _send_smtp(
+            _message(payload["sender"], to, subject, payload["text_body"], payload["html_body"],
+                     message_id=f"outbox-{task_id}")
+        )
     else:
         raise RuntimeError(f"MAIL_TRANSPORT must be one of {TRANSPORTS}, not {transport!r}")
 
@@ -63,14 +85,14 @@ def send_templated_mail(
 
 
 def _message(
-    sender: str, to: str, subject: str, text_body: str, html_body: str | None
+    sender: str, to: str, subject: str, text_body: str, html_body: str | None, message_id: str
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=current_app.config["DOMAIN"])
+    message["Message-ID"] = make_msgid(message_id, domain=current_app.config["DOMAIN"])
     message.set_content(text_body)
     if html_body is not None:
         message.add_alternative(html_body, subtype="html")

@@ -8,8 +8,10 @@ must not be an operator while shopping, nor a shopper while at the desk. And the
 identity travels: the portal hands it to every storefront through the cross-host link
 (`mall.visitors.linking`). A staff session must never travel that way, so it lives only in
 the cookie of the host where the password was typed, and it is checked against the staff
-member's current `session_version` at every request. Post staff will sign in the same way,
-each on their own storefront's `/manage`.
+member's current `session_version` at every request. Post staff sign in the same way, with
+the same code and session key, each on their own storefront's `/manage/sign-in`
+(`vendors.backoffice`): the cookie of `stamps.uy.post` is not the portal's, so a post's
+staff session exists on its own storefront host only.
 
 Password guessing is throttled by `mall.accounts.throttling`, with the same limits as
 buyers'. Attempts are counted per account under a "staff:" key, so that a staff member and
@@ -18,7 +20,7 @@ with buyers' attempts, so one address gets one budget of guesses whatever it aim
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -71,14 +73,16 @@ def authenticate_staff(
     address: str,
     now: datetime,
     *,
-    role: StaffRole = StaffRole.OPERATOR,
+    roles: Collection[StaffRole] = (StaffRole.OPERATOR,),
+    post_id: int | None = None,
 ) -> StaffMember:
-    """The active staff member with this email, password and `role`.
+    """The active staff member with this email and password, with one of `roles`, working
+    for `post_id` (None: the operator, who works for no post).
 
     Raises `Throttled` (before looking at the password) after too many failures,
     `SignInFailed` for an unknown email or a wrong password — the same for both — and
-    `NotAllowedHere` when the password is right but the account is deactivated or has
-    another role."""
+    `NotAllowedHere` when the password is right but the account is deactivated, has
+    another role or works for another post."""
     key = throttle_key(email)
     check_sign_in(session, key, address, now)
     staff = find_staff(session, email)
@@ -86,7 +90,7 @@ def authenticate_staff(
         waste_time_like_a_verification(password)
     elif verify_password(staff.password_hash, password):
         record_attempt(session, AttemptKind.SIGN_IN, key, address, now, succeeded=True)
-        if not staff.active or staff.role is not role:
+        if not staff.active or staff.role not in roles or staff.post_id != post_id:
             raise NotAllowedHere(staff.email)
         if needs_rehash(staff.password_hash):
             staff.password_hash = hash_password(password)

@@ -61,6 +61,7 @@ from mall.orders.models import Order
 from mall.orders.references import format_reference
 from mall.pagination import requested_page
 from mall.rates.conversion import configured_max_age_days, load_rate_table
+from mall.transaction import keep_changes
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -110,18 +111,17 @@ def sign_in() -> ResponseReturnValue:
         except Throttled as throttled:
             return _throttled(form, throttled, now, goal)
         except SignInFailed:
-            db.session.commit()  # the failure counts
+            keep_changes()  # the failure counts
             form.form_errors.append(_("That email address and password do not match."))
             return render_template("operator/sign_in.html", form=form, goal=goal), 400
         except NotAllowedHere:
-            db.session.commit()
+            keep_changes()  # the attempt counts
             form.form_errors.append(
                 _("This account cannot sign in to the operator's desk. Post staff sign in "
                   "at their own shop's /manage page.")
             )
             return render_template("operator/sign_in.html", form=form, goal=goal), 403
         start_staff_session(staff, now)
-        db.session.commit()
         flash(_("Signed in to the operator's desk as %(name)s.", name=staff.name), "success")
         return redirect(goal or url_for("operator.payments"))
     status = 400 if form.is_submitted() else 200
@@ -134,7 +134,6 @@ def sign_out() -> ResponseReturnValue:
     staff = current_staff()
     if staff is not None:
         end_staff_sessions(db.session, staff)
-        db.session.commit()
         flash(_("You are signed out of the operator's desk."), "success")
     end_staff_session()
     return redirect(url_for("operator.sign_in"))
@@ -157,7 +156,6 @@ def _operator_path(value: str | None) -> str | None:
 def _throttled(
     form: FlaskForm, throttled: Throttled, now: datetime, goal: str | None
 ) -> ResponseReturnValue:
-    db.session.rollback()
     wait = throttled.retry_at - now
     form.form_errors.append(
         _("Too many attempts. For your safety this is paused: please try again %(when)s.",
@@ -196,7 +194,6 @@ def payments() -> ResponseReturnValue:
         flash(_already_paid(recorded), "info")
         return redirect(url_for("operator.payments"))
     mailed = _mail_payment_received(recorded)
-    db.session.commit()
     current_app.logger.info(
         "payment of %s %s for order %s recorded by staff %s", money.amount.to_decimal(),
         money.amount.currency, recorded.order.code, staff.id,

@@ -11,7 +11,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.catalogue.models import Condition, ProductFormat
@@ -140,6 +148,8 @@ class PostOrder(db.Model):
     """One post's part of an order: it ships these lines and is paid for them."""
 
     __tablename__ = "post_order"
+    #: The target of the composite key that keeps each line in its post order's post.
+    __table_args__ = (UniqueConstraint("id", "post_id", name="uq_post_order_id_post_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(
@@ -186,12 +196,17 @@ class PostOrder(db.Model):
 
 class OrderLine(db.Model):
     __tablename__ = "order_line"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        # A line belongs to its post order's post: the database refuses anything else.
+        ForeignKeyConstraint(
+            ["post_order_id", "post_id"], ["post_order.id", "post_order.post_id"],
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_order_id: Mapped[int] = mapped_column(
-        ForeignKey("post_order.id", ondelete="CASCADE"), index=True
-    )
+    post_order_id: Mapped[int] = mapped_column(index=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("product.id", ondelete="SET NULL"), index=True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from mall.catalogue.queries import latest_issues
+from mall.catalogue.queries import latest_issues_of_all_posts
 from mall.catalogue.search import SearchForm, search_issues
 from mall.extensions import db
 from mall.posts.models import Post
@@ -18,7 +18,7 @@ bp = Blueprint("portal", __name__)
 def home() -> ResponseReturnValue:
     posts = list(db.session.scalars(Post.live_query()))
     return render_template(
-        "portal/home.html", posts=posts, new_issues=latest_issues(db.session, 12)
+        "portal/home.html", posts=posts, new_issues=latest_issues_of_all_posts(db.session, 12)
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Select, String, select
+from sqlalchemy import JSON, CheckConstraint, Connection, ForeignKey, Select, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mall.columns import Translations, UTCDateTime, enum_column, translated, utcnow
@@ -67,3 +67,38 @@ class Post(db.Model):
 
     def __repr__(self) -> str:
         return f"<Post {self.code}>"
+
+
+class PostHost(db.Model):
+    """A host name a post's storefront answers on: `stamps.<cc>` under the mall's domain for
+    every post, and extra names the operator registers for it later (`africaphilatelyshop.post`).
+    The post of a request is found here, and only here (`mall.tenancy`)."""
+
+    __tablename__ = "post_host"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    #: Lower case. Relative to MALL_DOMAIN ("stamps.uy" is `stamps.uy.post` in production,
+    #: `stamps.uy.post.localhost` in development), or absolute when it ends with a dot
+    #: ("africaphilatelyshop.post."), as in DNS zone files.
+    name: Mapped[str] = mapped_column(String(253), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PostHost {self.name}>"
+
+
+def storefront_host_name(code: str) -> str:
+    """The host name every post has, relative to the mall's domain."""
+    return f"stamps.{code.lower()}"
+
+
+@event.listens_for(Post, "after_insert")
+def _register_storefront_host(_mapper: object, connection: Connection, post: Post) -> None:
+    """Every post answers on `stamps.<cc>` from the moment it exists (the storefront shows
+    only once the post is live)."""
+    connection.execute(
+        PostHost.__table__.insert().values(
+            post_id=post.id, name=storefront_host_name(post.code), created_at=utcnow()
+        )
+    )

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path
+from mall.transaction import keep_changes
 from mall.visitors.context import current_visitor, ensure_visitor, link_session
 from mall.visitors.linking import (
     LinkRefused,
@@ -60,7 +61,6 @@ def start() -> ResponseReturnValue:
         abort(400, description=_("This link has expired or was already used. Please try again."))
     visitor = ensure_visitor()
     url = issue_link(db.session, visitor, target, nonce, utcnow())
-    db.session.commit()
     return redirect(url)
 
 
@@ -76,20 +76,18 @@ def complete(cc: str) -> ResponseReturnValue:
             utcnow(),
         )
     except LinkRefused as refused:
-        db.session.rollback()
         current_app.logger.warning(
             "host link refused (%s) on %s from %s", refused.reason, request.host,
             request.remote_addr,
         )
         abort(400, description=_("This link has expired or was already used. Please try again."))
     if _would_swap_buyer(visitor):
-        db.session.commit()  # the token is used up all the same
+        keep_changes()  # the token is used up all the same
         abort(409, description=_(
             "You are signed in on this shop with another account. Sign out here first, "
             "then sign in again."
         ))
     link_session(visitor)
-    db.session.commit()
     return redirect(local_path(request.args.get("next")))
 
 

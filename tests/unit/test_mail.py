@@ -1,6 +1,8 @@
 """The mail module: the outbox transport stores, the SMTP transport speaks SMTP to a real
 (tiny, local) server, mail templates are written in the reader's language, and header
-injection is impossible."""
+injection is impossible. Mail leaves once its transaction has committed (the transactional
+outbox, see tests/unit/test_outbox.py): each test commits inside its request context, whose
+end carries the message out."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from mall.extensions import db
 from mall.mail import MailError, send_mail, send_templated_mail
 from mall.mail.models import OutboxMessage
 from mall.mail.views import linked_parts
+from mall.outbox.models import OutboxTask, TaskState
 
 
 def test_outbox_keeps_the_message(app):
@@ -34,6 +37,7 @@ def test_outbox_keeps_the_message(app):
 def test_headers_cannot_be_injected(app):
     with app.test_request_context():
         send_mail("ana@example.org\r\nBcc: all@example.org", "Hi\r\nBcc: x@example.org", "Body")
+        db.session.commit()
     mail = db.session.scalars(select(OutboxMessage)).one()
     assert "\n" not in mail.recipient
     assert "\r" not in mail.subject
@@ -52,6 +56,7 @@ def test_templated_mail_is_written_in_the_readers_language(app, monkeypatch):
             "ana@example.org", "password_reset", "Subject", "es",
             buyer=type("B", (), {"name": "Ana"})(), reset_url="http://x/", minutes=60,
         )
+        db.session.commit()
         assert str(get_locale()) == "fr"  # the page's language is untouched afterwards
     assert seen == [("mail/password_reset.txt", "es")]
     body = db.session.scalars(select(OutboxMessage.text_body)).one()
@@ -125,6 +130,7 @@ def test_smtp_transport_sends_through_the_server(app, monkeypatch, smtp_server):
     monkeypatch.setitem(app.config, "SMTP_PORT", smtp_server.server_address[1])
     with app.test_request_context():
         send_mail("ana@example.org", "Hola", "Texto del mensaje", "<p>Texto</p>")
+        db.session.commit()
     assert db.session.scalars(select(OutboxMessage)).all() == []
     [raw] = smtp_server.messages
     message = message_from_bytes(raw, policy=policy.default)
@@ -136,12 +142,16 @@ def test_smtp_transport_sends_through_the_server(app, monkeypatch, smtp_server):
     assert any(command.startswith("RCPT TO:<ANA@EXAMPLE.ORG>") for command in smtp_server.commands)
 
 
-def test_smtp_failure_is_a_mail_error(app, monkeypatch):
+def test_smtp_failure_is_a_mail_error_kept_for_a_retry(app, monkeypatch):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "smtp")
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SMTP_PORT", port)
-    with app.test_request_context(), pytest.raises(MailError):
-        send_mail("ana@example.org", "Hello", "Body")
+    with app.test_request_context():
+        send_mail("ana@example.org", "Hello", "Body")  # the request is not held up
+        db.session.commit()
+    task = db.session.scalars(select(OutboxTask)).one()
+    assert (task.state, task.attempts) == (TaskState.PENDING, 1)
+    assert task.last_error.startswith(MailError.__name__)

@@ -1,7 +1,8 @@
 """The public storefront of one post, at `stamps.<cc>.<domain>`.
 
-The post is resolved once per request from the host and kept on `g.post`; every query here
-is filtered by it, and a host whose post is unknown or not live is a 404."""
+The post is resolved once per request from the host (`mall.tenancy.current_post`); every
+query here goes through the tenancy layer's scoped helpers, and a host whose post is unknown
+or not live is a 404."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -37,7 +38,7 @@ from mall.catalogue.search import SearchForm, search_issues
 from mall.content.models import ContactMessage, NewsItem, Page, PageKind
 from mall.extensions import db
 from mall.pagination import requested_page
-from mall.posts.models import Post, PostStatus
+from mall.tenancy import current_post, first_owned_or_404, host_post, scoped
 from vendors.storefront.forms import ContactForm
 
 bp = Blueprint("storefront", __name__)
@@ -45,37 +46,35 @@ bp = Blueprint("storefront", __name__)
 
 @bp.url_value_preprocessor
 def load_post(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    code = (values or {}).pop("cc", None)
-    post = db.session.scalar(select(Post).where(Post.code == code))
-    if post is None or post.status is not PostStatus.LIVE:
-        abort(404, description=_("There is no post's storefront at this address."))
-    g.post = post
+    (values or {}).pop("cc", None)  # the host names the post: see mall.tenancy
+    current_post()
 
 
 @bp.url_defaults
 def add_country(_endpoint: str, values: dict[str, Any]) -> None:
-    if "cc" not in values and g.get("post") is not None:
-        values["cc"] = g.post.code
+    post = host_post() if has_request_context() else None
+    if "cc" not in values and post is not None:
+        values["cc"] = post.code
 
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    post: Post = g.post
+    post = current_post()
     return render_template(
         "storefront/home.html",
         new_issues=latest_issues(db.session, 8, post),
         collections=collections_with_counts(db.session, post),
-        news=_recent_news(post, 3),
+        news=_recent_news(3),
     )
 
 
 @bp.get("/catalogue")
 def catalogue() -> ResponseReturnValue:
-    post: Post = g.post
+    post = current_post()
     year = request.args.get("year", type=int)
     if year is not None and not MINYEAR <= year <= MAXYEAR:
         abort(400, description=_("That is not a year we can show."))
-    query = issue_listing().where(Issue.post_id == post.id)
+    query = issue_listing(post)
     if year:
         query = query.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
     page = db.paginate(
@@ -88,31 +87,26 @@ def catalogue() -> ResponseReturnValue:
 
 @bp.get("/issues/<slug>")
 def issue(slug: str) -> ResponseReturnValue:
-    found = db.session.scalar(
-        select(Issue)
-        .where(Issue.post_id == g.post.id, Issue.slug == slug)
-        .options(selectinload(Issue.products), selectinload(Issue.themes))
+    found = first_owned_or_404(
+        scoped(Issue).where(Issue.slug == slug)
+        .options(selectinload(Issue.products), selectinload(Issue.themes)),
+        _("This issue is not in the catalogue."),
     )
-    if found is None:
-        abort(404, description=_("This issue is not in the catalogue."))
     return render_template("storefront/issue.html", issue=found)
 
 
 @bp.get("/collections")
 def collections() -> ResponseReturnValue:
-    return render_template(
-        "storefront/collections.html", collections=collections_with_counts(db.session, g.post)
-    )
+    collections = collections_with_counts(db.session, current_post())
+    return render_template("storefront/collections.html", collections=collections)
 
 
 @bp.get("/collections/<slug>")
 def collection(slug: str) -> ResponseReturnValue:
-    found = db.session.scalar(
-        select(Collection).where(Collection.post_id == g.post.id, Collection.slug == slug)
+    found = first_owned_or_404(
+        scoped(Collection).where(Collection.slug == slug), _("This collection does not exist.")
     )
-    if found is None:
-        abort(404, description=_("This collection does not exist."))
-    query = issue_listing().where(Issue.id.in_(
+    query = issue_listing(current_post()).where(Issue.id.in_(
         select(Issue.id).join(Collection.issues).where(Collection.id == found.id)
     ))
     page = db.paginate(
@@ -123,23 +117,21 @@ def collection(slug: str) -> ResponseReturnValue:
 
 @bp.get("/news")
 def news() -> ResponseReturnValue:
-    return render_template("storefront/news.html", items=_recent_news(g.post, 50))
+    return render_template("storefront/news.html", items=_recent_news(50))
 
 
 @bp.get("/news/<slug>")
 def news_item(slug: str) -> ResponseReturnValue:
-    item = db.session.scalar(
-        select(NewsItem).where(NewsItem.post_id == g.post.id, NewsItem.slug == slug)
+    item = first_owned_or_404(
+        scoped(NewsItem).where(NewsItem.slug == slug), _("This news item does not exist.")
     )
-    if item is None:
-        abort(404, description=_("This news item does not exist."))
     return render_template("storefront/news_item.html", item=item)
 
 
 def page(kind: PageKind) -> ResponseReturnValue:
-    found = db.session.scalar(select(Page).where(Page.post_id == g.post.id, Page.kind == kind))
-    if found is None:
-        abort(404, description=_("This page has not been written yet."))
+    found = first_owned_or_404(
+        scoped(Page).where(Page.kind == kind), _("This page has not been written yet.")
+    )
     return render_template("storefront/page.html", page=found)
 
 
@@ -153,7 +145,7 @@ def contact() -> ResponseReturnValue:
     if form.validate_on_submit():
         db.session.add(
             ContactMessage(
-                post_id=g.post.id,
+                post_id=current_post().id,
                 name=form.name.data,
                 email=form.email.data,
                 subject=form.subject.data,
@@ -161,7 +153,6 @@ def contact() -> ResponseReturnValue:
                 locale=str(get_locale()),
             )
         )
-        db.session.commit()
         flash(_("Thank you: your message has been sent to the post."), "success")
         return redirect(url_for(".contact"))
     status = 400 if form.is_submitted() else 200
@@ -173,7 +164,7 @@ def search() -> ResponseReturnValue:
     form = SearchForm(request.args)
     results = None
     if form.validate():
-        query = form.to_query(post=g.post, per_page=current_app.config["PAGE_SIZE"])
+        query = form.to_query(post=current_post(), per_page=current_app.config["PAGE_SIZE"])
         results = search_issues(db.session, query)
     return render_template("storefront/search.html", form=form, results=results)
 
@@ -181,18 +172,17 @@ def search() -> ResponseReturnValue:
 @bp.get("/theme.css")
 def theme_css() -> ResponseReturnValue:
     """The post's colours as CSS variables: branding without inline styles (CSP)."""
-    post: Post = g.post
+    post = current_post()
     brand = safe_color(post.primary_color, "#1d3557")
     accent = safe_color(post.accent_color, "#e9c46a")
     css = f":root{{--brand:{brand};--accent:{accent}}}\n"
     return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=300"}
 
 
-def _recent_news(post: Post, limit: int) -> list[NewsItem]:
+def _recent_news(limit: int) -> list[NewsItem]:
     return list(
         db.session.scalars(
-            select(NewsItem)
-            .where(NewsItem.post_id == post.id)
+            scoped(NewsItem)
             .order_by(NewsItem.published_on.desc())
             .limit(limit)
         )

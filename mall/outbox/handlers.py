@@ -1,0 +1,29 @@
+"""Which function carries out each kind of outbox task, listed explicitly.
+
+A handler takes the session, the task's id and its payload. It may write to the database
+through the session (the dispatcher commits that together with marking the task done), and
+raises to have the task retried later. The id is the task's idempotency key: a handler that
+calls out (SMTP, Stripe) derives its keys from it, so a retry after a crash between the call
+and the commit is recognised as the same request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+Handler = Callable[[Session, int, dict[str, Any]], None]
+
+
+def handler_for(kind: str) -> Handler:
+    """The handler of `kind`; a `KeyError` (the task fails with it) for an unknown kind."""
+    from mall.checkout.payments import cancel_intent_task, refund_task
+    from mall.mail.sending import deliver_task
+
+    handlers: dict[str, Handler] = {
+        "mail": deliver_task,
+        "stripe.cancel_intent": cancel_intent_task,
+        "stripe.refund": refund_task,
+    }
+    return handlers[kind]

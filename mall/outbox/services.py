@@ -1,0 +1,123 @@
+"""Recording tasks in the caller's transaction, and running them once it has committed.
+
+Tasks written by a transaction are remembered in its session's `info`; when that session
+commits they become due for `dispatch_committed` (run in-process after the request or the
+CLI command), and when it rolls back they are forgotten with the rows. Each run claims its
+row with one conditional update, so a task is carried out by one runner at a time, and is
+marked done in the same transaction as what its handler wrote."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, SessionTransaction
+
+from mall.columns import utcnow
+from mall.outbox.handlers import handler_for
+from mall.outbox.models import OutboxTask, TaskState
+
+log = logging.getLogger(__name__)
+
+#: `Session.info` keys: tasks written by the open transaction, and committed ones not yet run.
+_WRITTEN = "outbox_written"
+_COMMITTED = "outbox_committed"
+
+
+def enqueue(session: Session, kind: str, payload: dict[str, Any]) -> OutboxTask:
+    """Record a side effect to carry out once the caller's transaction has committed."""
+    handler_for(kind)  # an unknown kind is the caller's bug: fail now, not in the worker
+    task = OutboxTask(kind=kind, payload=payload, next_attempt_at=utcnow())
+    session.add(task)
+    session.flush()
+    session.info.setdefault(_WRITTEN, []).append(task.id)
+    return task
+
+
+@event.listens_for(Session, "after_commit")
+def _written_tasks_committed(session: Session) -> None:
+    written = session.info.pop(_WRITTEN, None)
+    if written:
+        session.info.setdefault(_COMMITTED, []).extend(written)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _written_tasks_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_WRITTEN, None)
+
+
+def dispatch_committed(session: Session) -> int:
+    """Run the tasks that this session's committed transactions wrote; how many were done.
+    A task that fails stays for `run_due` (its retry); nothing here raises."""
+    ids = session.info.pop(_COMMITTED, [])
+    done = 0
+    for task_id in ids:
+        try:
+            done += run_task(session, task_id, utcnow())
+        except Exception:  # the database itself failed: the worker will try again
+            log.exception("outbox task %s could not be run", task_id)
+            session.rollback()
+    return done
+
+
+def run_due(session: Session, now: datetime, limit: int = 100) -> tuple[int, int]:
+    """Run every pending task whose time has come (the worker's pass); (done, not done)."""
+    ids = session.scalars(
+        select(OutboxTask.id)
+        .where(OutboxTask.state == TaskState.PENDING, OutboxTask.next_attempt_at <= now)
+        .order_by(OutboxTask.id)
+        .limit(limit)
+    ).all()
+    session.rollback()  # end the read: each task runs in its own transactions
+    done = sum(run_task(session, task_id, now) for task_id in ids)
+    return done, len(ids) - done
+
+
+def run_task(session: Session, task_id: int, now: datetime) -> bool:
+    """Claim the task, run its handler, and record the outcome; True when it is done.
+    False when another runner has it, it is not due, or its handler failed (then it is
+    rescheduled with a growing delay, or marked failed after OUTBOX_MAX_ATTEMPTS)."""
+    config = current_app.config
+    lease = timedelta(seconds=int(config["OUTBOX_LEASE_SECONDS"]))
+    claimed = session.execute(
+        update(OutboxTask)
+        .where(
+            OutboxTask.id == task_id,
+            OutboxTask.state == TaskState.PENDING,
+            OutboxTask.next_attempt_at <= now,
+        )
+        .values(attempts=OutboxTask.attempts + 1, next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    if not claimed:
+        return False
+    task = session.get_one(OutboxTask, task_id, populate_existing=True)
+    try:
+        handler_for(task.kind)(session, task.id, dict(task.payload))
+    except Exception as error:
+        session.rollback()
+        _record_failure(session, task_id, error, now)
+        return False
+    task.state, task.done_at, task.last_error = TaskState.DONE, utcnow(), None
+    session.commit()
+    return True
+
+
+def _record_failure(session: Session, task_id: int, error: Exception, now: datetime) -> None:
+    config = current_app.config
+    task = session.get_one(OutboxTask, task_id, populate_existing=True)
+    task.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if task.attempts >= int(config["OUTBOX_MAX_ATTEMPTS"]):
+        task.state = TaskState.FAILED
+        log.error("outbox task %s (%s) failed for good: %s", task.id, task.kind, task.last_error)
+    else:
+        delay = int(config["OUTBOX_RETRY_SECONDS"]) * 2 ** (task.attempts - 1)
+        task.next_attempt_at = now + timedelta(seconds=delay)
+        log.warning("outbox task %s (%s) failed, retry at %s: %s",
+                    task.id, task.kind, task.next_attempt_at, task.last_error)
+    session.commit()

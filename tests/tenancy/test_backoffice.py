@@ -1,0 +1,238 @@
+"""The back office at `stamps.<cc>.<domain>/manage`: who may open which page (a matrix built
+from the URL map, so that a new route cannot be left out), staff sign-in on the post's own
+host, the dashboard's counts and the staff list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+
+from mall.accounts.models import Buyer
+from mall.accounts.passwords import hash_password
+from mall.catalogue.models import Product
+from mall.columns import utcnow
+from mall.content.models import ContactMessage
+from mall.extensions import db
+from mall.operator.auth import SESSION_KEY
+from mall.operator.demo import demo_post_staff
+from mall.operator.models import StaffMember, StaffRole
+from mall.orders.models import PostOrderStatus
+from mall.posts.models import Post
+from mall.visitors.context import SESSION_KEY as VISITOR_KEY
+from mall.visitors.models import Visitor
+from tests.support.hosts import PORTAL, csrf_token, storefront
+from tests.tenancy.factories import order_with_line
+
+PASSWORD = "a long staff passphrase"
+#: Back-office pages anyone may open: the way in and the way out.
+PUBLIC = {"backoffice.sign_in", "backoffice.sign_out"}
+#: Sample values for route arguments, so that every route can be requested; a new argument
+#: must be added here (the matrix fails until it is).
+ARGUMENTS: dict[str, Callable[[Post], Any]] = {}
+
+WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
+
+
+@pytest.fixture
+def staff(make_post) -> dict[str, Any]:
+    uy, nl = make_post("uy"), make_post("nl")
+
+    def member(email: str, role: StaffRole, post: Post | None) -> StaffMember:
+        person = StaffMember(email=email, password_hash=hash_password(PASSWORD),
+                             name=email.split("@")[0].title(), role=role,
+                             post_id=post.id if post else None)
+        db.session.add(person)
+        return person
+
+    people = {
+        "clerk": member("clerk@uy.example", StaffRole.POST_CLERK, uy),
+        "manager": member("manager@uy.example", StaffRole.POST_MANAGER, uy),
+        "other_manager": member("manager@nl.example", StaffRole.POST_MANAGER, nl),
+        "operator": member("desk@stamps.post", StaffRole.OPERATOR, None),
+    }
+    buyer = Buyer(email="ana@example.org", password_hash=hash_password(PASSWORD), name="Ana")
+    db.session.add(buyer)
+    db.session.commit()
+    return {"uy": uy, "nl": nl, "buyer": buyer, **people}
+
+
+def become(client: FlaskClient, who: str, staff: dict[str, Any], base: str) -> None:
+    """Start `client`'s session on the host `base` as `who`, as a sign-in there would."""
+    with client.session_transaction(base_url=base) as session:
+        session.clear()
+        if who == "buyer":
+            buyer = staff["buyer"]
+            visitor = Visitor(buyer=buyer, buyer_session_version=buyer.session_version,
+                              signed_in_until=utcnow() + timedelta(hours=1))
+            db.session.add(visitor)
+            db.session.commit()
+            session[VISITOR_KEY] = visitor.id
+        elif who != "anonymous":
+            member = staff[who]
+            session[SESSION_KEY] = {
+                "id": member.id, "version": member.session_version,
+                "until": int((utcnow() + timedelta(hours=1)).timestamp()),
+            }
+
+
+def expected(who: str, required: StaffRole) -> str:
+    if who in ("anonymous", "buyer"):
+        return "sign-in"
+    if who in ("other_manager", "operator"):
+        return "404"
+    if who == "clerk" and required is StaffRole.POST_MANAGER:
+        return "403"
+    return "ok"
+
+
+def outcome(response: Any) -> str:
+    if response.status_code in (302, 303) and "/manage/sign-in" in response.location:
+        return "sign-in"
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    return "ok" if response.status_code < 400 else str(response.status_code)
+
+
+def manage_routes(app: Flask) -> list[Any]:
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("backoffice.")),
+        key=lambda rule: rule.rule,
+    )
+
+
+def test_every_manage_route_answers_each_kind_of_visitor_as_it_should(app, client, staff):
+    base = storefront("uy")
+    routes = [rule for rule in manage_routes(app) if rule.endpoint not in PUBLIC]
+    assert {rule.endpoint for rule in routes} >= {"backoffice.dashboard", "backoffice.staff"}
+    wrong = []
+    for rule in routes:
+        required = getattr(app.view_functions[rule.endpoint], "required_role", None)
+        assert required is not None, f"{rule.endpoint} is not guarded by staff_required"
+        missing = rule.arguments - {"cc"} - set(ARGUMENTS)
+        assert not missing, f"add sample values for {missing} of {rule.endpoint} to ARGUMENTS"
+        with app.test_request_context(base_url=base):
+            path = url_for(rule.endpoint, **{
+                name: ARGUMENTS[name](staff["uy"]) for name in rule.arguments - {"cc"}
+            })
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for who in WHO:
+                become(client, who, staff, base)
+                data = {"csrf_token": csrf_token(client, base + "/contact")} \
+                    if method == "POST" else None
+                response = client.open(base + path, method=method, data=data)
+                got, want = outcome(response), expected(who, required)
+                if got != want:
+                    wrong.append((method, rule.rule, who, want, got))
+    assert wrong == []
+
+
+def test_the_public_pages_are_only_the_way_in_and_out(app):
+    public = {rule.endpoint for rule in manage_routes(app)} - {
+        rule.endpoint for rule in manage_routes(app)
+        if hasattr(app.view_functions[rule.endpoint], "required_role")
+    }
+    assert public == PUBLIC
+
+
+def test_the_back_office_exists_on_storefront_hosts_only(client, staff):
+    assert client.get(PORTAL + "/manage/").status_code == 404
+    assert client.get(storefront("zz") + "/manage/").status_code == 404
+
+
+def sign_in(client: FlaskClient, base: str, email: str, password: str = PASSWORD) -> Any:
+    url = base + "/manage/sign-in"
+    token = csrf_token(client, url)
+    return client.post(url, data={"email": email, "password": password, "csrf_token": token})
+
+
+def test_a_manager_signs_in_on_the_posts_own_host(client, staff):
+    base = storefront("uy")
+    response = sign_in(client, base, "manager@uy.example")
+    assert response.status_code == 302
+    assert response.location.endswith("/manage/")
+    page = client.get(base + "/manage/staff")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "manager@uy.example" in body
+    assert "clerk@uy.example" in body
+    assert "manager@nl.example" not in body  # another post's staff is not listed
+    # The session is this host's only: another storefront and the portal know nothing of it.
+    assert outcome(client.get(storefront("nl") + "/manage/")) == "sign-in"
+    assert client.get(PORTAL + "/operator/payments").status_code == 302
+
+
+@pytest.mark.parametrize("email", ["manager@nl.example", "desk@stamps.post", "nobody@x.org"])
+def test_others_are_refused_at_sign_in_without_learning_who_works_where(client, staff, email):
+    with client.session_transaction(base_url=storefront("uy")) as session:
+        session["locale"] = "en"
+    response = sign_in(client, storefront("uy"), email)
+    assert response.status_code == 400
+    assert "That email address and password do not match." in response.get_data(as_text=True)
+    assert outcome(client.get(storefront("uy") + "/manage/")) == "sign-in"
+
+
+def test_sign_out_ends_the_back_office_session(client, staff):
+    base = storefront("uy")
+    sign_in(client, base, "clerk@uy.example")
+    assert client.get(base + "/manage/").status_code == 200
+    token = csrf_token(client, base + "/manage/")
+    assert client.post(base + "/manage/sign-out", data={"csrf_token": token}).status_code == 302
+    assert outcome(client.get(base + "/manage/")) == "sign-in"
+
+
+def test_the_dashboard_counts_this_posts_work_only(client, staff, make_issue, make_product):
+    uy, nl = staff["uy"], staff["nl"]
+    ours = make_product(make_issue(uy), stock=50)
+    make_product(make_issue(uy), stock=2)  # low
+    make_product(make_issue(uy), stock=0)  # sold out: low too
+    theirs = make_product(make_issue(nl), stock=1)
+    for _ in range(2):
+        order_with_line(ours, PostOrderStatus.TO_SHIP)
+    order_with_line(ours, PostOrderStatus.SHIPPED)
+    order_with_line(ours, PostOrderStatus.AWAITING_PAYMENT)
+    order_with_line(theirs, PostOrderStatus.TO_SHIP)
+    for post, read in ((uy, None), (uy, None), (uy, utcnow()), (nl, None)):
+        db.session.add(ContactMessage(post_id=post.id, name="Ana", email="ana@example.org",
+                                      subject="Hello", message="?", locale="en", read_at=read))
+    db.session.commit()
+    assert db.session.query(Product).count() == 4
+    become(client, "clerk", staff, storefront("uy"))
+    body = client.get(storefront("uy") + "/manage/").get_data(as_text=True)
+    counts = {
+        key: body.split(f'id="{key}"', 1)[1].split("<dd>", 1)[1].split("</dd>", 1)[0].strip()
+        for key in ("to-ship", "unread-messages", "low-stock")
+    }
+    assert counts == {"to-ship": "2", "unread-messages": "2", "low-stock": "2"}
+
+
+def test_staff_add_makes_a_post_manager_who_can_sign_in(app, client, make_post):
+    make_post("uy")
+    result = app.test_cli_runner().invoke(args=[
+        "mall", "staff", "add", "boss@correo.uy", "--name", "Boss", "--role", "post_manager",
+        "--post", "UY", "--password", PASSWORD,
+    ])
+    assert result.exit_code == 0, result.output
+    assert sign_in(client, storefront("uy"), "boss@correo.uy").status_code == 302
+    assert client.get(storefront("uy") + "/manage/staff").status_code == 200
+
+
+def test_the_demo_has_a_manager_and_a_clerk_per_post(app, client):
+    from mall.demo.seed import seed
+
+    seed(db.session)
+    db.session.commit()
+    for code in ("uy", "nl", "kh", "bw", "tz", "ug"):
+        for role, email, _password, _name in demo_post_staff(code):
+            member = db.session.query(StaffMember).filter_by(email=email).one()
+            assert (member.role, member.post.code) == (role, code)
+    base = storefront("uy")
+    [(_, manager, password, _)] = [s for s in demo_post_staff("uy")
+                                   if s[0] is StaffRole.POST_MANAGER]
+    assert password == "manager-uy-demo-2026"  # noqa: S105 - as the README lists it
+    assert sign_in(client, base, manager, password).status_code == 302
+    assert client.get(base + "/manage/").status_code == 200

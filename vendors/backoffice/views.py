@@ -1,0 +1,137 @@
+"""The back office's pages: staff sign-in and sign-out on the post's own host, the
+dashboard, and the staff list (managers only). Every page but the sign-in and sign-out
+goes through `staff_required` (see `vendors.backoffice.access`)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+
+from mall.accounts.services import SignInFailed
+from mall.accounts.signing import client_address
+from mall.accounts.throttling import Throttled
+from mall.columns import utcnow
+from mall.extensions import db
+from mall.hosts import local_path
+from mall.operator.auth import (
+    NotAllowedHere,
+    authenticate_staff,
+    current_staff,
+    end_staff_session,
+    end_staff_sessions,
+    start_staff_session,
+)
+from mall.operator.forms import StaffSignInForm
+from mall.operator.models import StaffRole
+from mall.tenancy import current_post
+from mall.transaction import keep_changes
+from vendors.backoffice import queries
+from vendors.backoffice.access import POST_ROLES, current_post_staff, staff_of, staff_required
+
+bp = Blueprint("backoffice", __name__, url_prefix="/manage")
+
+
+@bp.url_value_preprocessor
+def load_post(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    (values or {}).pop("cc", None)  # the host names the post: see mall.tenancy
+    current_post()
+
+
+@bp.url_defaults
+def add_country(_endpoint: str, values: dict[str, Any]) -> None:
+    values.setdefault("cc", current_post().code)
+
+
+@bp.context_processor
+def _staff_in_templates() -> dict[str, Any]:
+    return {"post_staff_member": lambda: staff_of(current_post()), "StaffRole": StaffRole}
+
+
+# --- signing in and out -------------------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    post = current_post()
+    goal = _manage_path(request.args.get("next"))
+    if staff_of(post) is not None and request.method == "GET":
+        return redirect(goal or url_for(".dashboard"))
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            staff = authenticate_staff(
+                db.session, form.email.data, form.password.data, client_address(), now,
+                roles=POST_ROLES, post_id=post.id,
+            )
+        except Throttled as throttled:
+            return _throttled(form, throttled, now, goal)
+        except (SignInFailed, NotAllowedHere):
+            # Another post's staff (or the operator) is told no more than a wrong password:
+            # this host does not confirm who works where.
+            keep_changes()  # the attempt counts
+            form.form_errors.append(_("That email address and password do not match."))
+            return render_template("backoffice/sign_in.html", form=form, goal=goal), 400
+        start_staff_session(staff, now)
+        flash(_("Signed in to the back office as %(name)s.", name=staff.name), "success")
+        return redirect(goal or url_for(".dashboard"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/sign_in.html", form=form, goal=goal), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    """End this staff member's sessions in every browser; replaying it changes nothing."""
+    staff = current_staff()
+    if staff is not None:
+        end_staff_sessions(db.session, staff)
+        flash(_("You are signed out of the back office."), "success")
+    end_staff_session()
+    return redirect(url_for(".sign_in"))
+
+
+def _manage_path(value: str | None) -> str | None:
+    """`value` if it is a path under /manage on this host, else None."""
+    if not value:
+        return None
+    path = local_path(value)
+    return path if path == value and path.startswith(bp.url_prefix + "/") else None
+
+
+def _throttled(
+    form: StaffSignInForm, throttled: Throttled, now: datetime, goal: str | None
+) -> ResponseReturnValue:
+    wait = throttled.retry_at - now
+    form.form_errors.append(
+        _("Too many attempts. For your safety this is paused: please try again %(when)s.",
+          when=format_timedelta(wait, add_direction=True, threshold=1.1))
+    )
+    headers = {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
+    return render_template("backoffice/sign_in.html", form=form, goal=goal), 429, headers
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@staff_required(StaffRole.POST_CLERK)
+def dashboard() -> ResponseReturnValue:
+    counts = queries.dashboard(
+        db.session, current_post(), int(current_app.config["BACKOFFICE_LOW_STOCK"])
+    )
+    return render_template("backoffice/dashboard.html", counts=counts)
+
+
+@bp.get("/staff")
+@staff_required(StaffRole.POST_MANAGER)
+def staff() -> ResponseReturnValue:
+    return render_template(
+        "backoffice/staff.html", members=queries.post_staff(db.session, current_post()),
+        me=current_post_staff(),
+    )

@@ -65,8 +65,9 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_database(app: Flask) -> None:
-    """Per-dialect engine options: SQLite needs real transactions and foreign keys."""
-    from mall import database
+    """Per-dialect engine options: SQLite needs real transactions and foreign keys. Every
+    feature's models are mapped up front, so relationships across features always resolve."""
+    from mall import database, models  # noqa: F401 - models: every table mapped
 
     database.configure(app)
 

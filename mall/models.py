@@ -8,6 +8,7 @@ from mall.catalogue import models as catalogue_models
 from mall.catalogue import search as catalogue_search
 from mall.checkout import models as checkout_models
 from mall.content import models as content_models
+from mall.fulfilment import models as fulfilment_models
 from mall.mail import models as mail_models
 from mall.operator import models as operator_models
 from mall.orders import models as orders_models
@@ -25,6 +26,7 @@ __all__ = [
     "catalogue_search",
     "checkout_models",
     "content_models",
+    "fulfilment_models",
     "mail_models",
     "operator_models",
     "orders_models",

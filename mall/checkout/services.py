@@ -387,6 +387,7 @@ def order_query(
         .options(
             selectinload(Order.post_orders).selectinload(PostOrder.lines),
             selectinload(Order.post_orders).joinedload(PostOrder.post),
+            selectinload(Order.post_orders).joinedload(PostOrder.shipment),
         )
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +28,9 @@ from mall.columns import Translations, UTCDateTime, enum_column, money_attribute
 from mall.extensions import db
 from mall.money import Money
 from mall.posts.models import Post
+
+if TYPE_CHECKING:
+    from mall.shipping.models import ShippingMethod
 
 
 class OrderStatus(enum.Enum):
@@ -54,7 +58,10 @@ class PostOrderStatus(enum.Enum):
     AWAITING_PAYMENT = "awaiting_payment"
     #: Paid: the post can pack and ship.
     TO_SHIP = "to_ship"
+    #: Picked and packed at the philatelic bureau, waiting for the carrier.
+    PACKED = "packed"
     SHIPPED = "shipped"
+    DELIVERED = "delivered"
     CANCELLED = "cancelled"
 
 
@@ -175,6 +182,8 @@ class PostOrder(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="post_orders")
     post: Mapped[Post] = relationship()
+    #: The method as the post defines it today (None once deleted): its kind and tracking.
+    shipping_method: Mapped[ShippingMethod | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="post_order", order_by="OrderLine.id", cascade="all, delete-orphan"
     )

@@ -15,8 +15,7 @@ from werkzeug.exceptions import NotFound
 from mall.accounts.forms import AddressForm, ProfileForm, country_choices, locale_choices
 from mall.accounts.models import Address, Buyer
 from mall.extensions import db
-from mall.money import known_currencies
-from mall.rates.conversion import load_rate_table
+from mall.rates.conversion import available_currencies, load_rate_table
 from mall.visitors.context import current_visitor
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
@@ -37,7 +36,7 @@ def _buyer() -> Buyer:
 def currency_choices(current: str | None) -> list[tuple[str, str]]:
     """Every currency prices can be shown in (those with a rate), named in the page's
     language; the buyer's current choice stays listed even if its rate went away."""
-    codes = load_rate_table(db.session).currencies & known_currencies()
+    codes = set(available_currencies(load_rate_table(db.session)))
     if current:
         codes |= {current}
     locale = str(get_locale() or "en")

@@ -217,10 +217,17 @@ def load_rate_table(session: Session) -> RateTable:
     )
 
 
+#: Units of account with a rate that no one pays in: the SDR values customs declarations.
+UNITS_OF_ACCOUNT = frozenset({"XDR"})
+
+
 def available_currencies(table: RateTable) -> list[str]:
     """Currencies a buyer may choose and a post may price in: those with a rate (and known
-    to CLDR, so they can be formatted), sorted by code."""
-    return sorted(currency for currency in table.currencies if currency in known_currencies())
+    to CLDR, so they can be formatted), sorted by code; never a unit of account."""
+    return sorted(
+        currency for currency in table.currencies
+        if currency in known_currencies() and currency not in UNITS_OF_ACCOUNT
+    )
 
 
 def configured_spread_bps(config: Mapping[str, Any]) -> int:

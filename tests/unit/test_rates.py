@@ -592,12 +592,13 @@ def test_demo_rates() -> None:
         "NZD",
     ):
         assert table.entry(currency).source is RateSource.ECB
-    for currency in ("UYU", "KHR", "UGX", "BWP", "TZS", "KWD"):
+    for currency in ("UYU", "KHR", "UGX", "BWP", "TZS", "KWD", "XDR"):
         assert table.entry(currency).source is RateSource.OPERATOR
     assert "BWP" in available_currencies(table)
+    assert "XDR" not in available_currencies(table)  # customs' unit of account: no one pays in it
     assert table.convert(Money(1500, "UYU"), "KHR") == Money(151432, "KHR")
     import_demo_rates(db.session)  # seeding twice is harmless
-    assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 6
+    assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 7
 
 
 # --- sources and the command line ---------------------------------------------------------
@@ -636,7 +637,7 @@ def test_cli_imports_and_shows(app: Flask) -> None:
     today = utcnow().date()
     result = runner.invoke(args=["mall", "rates", "set", "bwp", "15.61", "--date", "2026-12-01"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 6 + 1
+    assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 7 + 1
 
     result = runner.invoke(args=["mall", "rates", "show"])
     assert result.exit_code == 0, result.output

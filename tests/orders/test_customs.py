@@ -52,7 +52,8 @@ def test_a_letter_worth_less_than_300_sdr_gets_a_cn22(paid_order, shop):
     uy = _post_order(order, "uy")
     ship(db.session, uy, number="RA473124829UY", staff=None, now=utcnow())
     form = declaration(uy, RATES, date(2026, 12, 4))
-    assert form is not None and form.form is CustomsForm.CN22
+    assert form is not None
+    assert form.form is CustomsForm.CN22
     text = _text(customs_pdf(form))
     assert "CN22" in text
     assert "Humedales" in text

@@ -637,7 +637,7 @@ def test_cli_imports_and_shows(app: Flask) -> None:
     today = utcnow().date()
     result = runner.invoke(args=["mall", "rates", "set", "bwp", "15.61", "--date", "2026-12-01"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 7 + 1
+    assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 6 + 1
 
     result = runner.invoke(args=["mall", "rates", "show"])
     assert result.exit_code == 0, result.output

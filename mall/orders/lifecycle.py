@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Product
+from mall.fulfilment.notifications import notify_posts_of_payment
 from mall.money import Money
 from mall.orders.models import (
     CancelReason,
@@ -64,6 +65,7 @@ def record_payment(session: Session, order: Order, amount: Money, now: datetime)
         .execution_options(synchronize_session=False)
     )
     session.flush()
+    notify_posts_of_payment(session, order)
     return PaymentOutcome.PAID
 
 

@@ -1,14 +1,18 @@
 """Orders built directly in the database, for tests that need a post's orders without going
-through checkout (tenancy and the back office's counts)."""
+through checkout (tenancy and the back office's counts), and sessions as a sign-in makes them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from itertools import count
+from typing import Any
+
+from flask.testing import FlaskClient
 
 from mall.catalogue.models import Product
 from mall.columns import utcnow
 from mall.extensions import db
+from mall.operator.auth import SESSION_KEY
 from mall.orders.models import (
     Order,
     OrderLine,
@@ -17,8 +21,11 @@ from mall.orders.models import (
     PostOrder,
     PostOrderStatus,
 )
+from mall.visitors.context import SESSION_KEY as VISITOR_KEY
+from mall.visitors.models import Visitor
 
 _serial = count(1)
+PASSWORD = "a long staff passphrase"
 
 
 def order_with_line(
@@ -51,3 +58,22 @@ def order_with_line(
     db.session.add(order)
     db.session.commit()
     return post_order
+
+
+def become(client: FlaskClient, who: str, staff: dict[str, Any], base: str) -> None:
+    """Start `client`'s session on the host `base` as `who`, as a sign-in there would."""
+    with client.session_transaction(base_url=base) as session:
+        session.clear()
+        if who == "buyer":
+            buyer = staff["buyer"]
+            visitor = Visitor(buyer=buyer, buyer_session_version=buyer.session_version,
+                              signed_in_until=utcnow() + timedelta(hours=1))
+            db.session.add(visitor)
+            db.session.commit()
+            session[VISITOR_KEY] = visitor.id
+        elif who != "anonymous":
+            member = staff[who]
+            session[SESSION_KEY] = {
+                "id": member.id, "version": member.session_version,
+                "until": int((utcnow() + timedelta(hours=1)).timestamp()),
+            }

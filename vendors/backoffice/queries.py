@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from mall.catalogue.models import Product
 from mall.content.models import ContactMessage
 from mall.operator.models import StaffMember, StaffRole
-from mall.orders.models import PostOrder, PostOrderStatus
+from mall.orders.models import Order, PostOrder, PostOrderStatus
 from mall.posts.models import Post
 
 
@@ -59,3 +59,32 @@ def post_staff(session: Session, post: Post) -> list[StaffMember]:
             )
         )
     )
+
+
+def post_orders_query(post: Post, status: PostOrderStatus | None) -> Select[tuple[PostOrder]]:
+    """The post's orders (paid ones by default), oldest first so that the longest waiting is
+    shipped first; lines, buyer order and shipment come with them (constant queries)."""
+    query = (
+        select(PostOrder)
+        .join(PostOrder.order)
+        .where(PostOrder.post_id == post.id)
+        .options(
+            contains_eager(PostOrder.order),
+            selectinload(PostOrder.lines),
+            selectinload(PostOrder.shipment),
+        )
+    )
+    if status is not None:
+        query = query.where(PostOrder.status == status)
+    else:
+        query = query.where(PostOrder.status != PostOrderStatus.AWAITING_PAYMENT)
+    return query.order_by(Order.created_at, PostOrder.id)
+
+
+def status_counts(session: Session, post: Post) -> dict[PostOrderStatus, int]:
+    rows = session.execute(
+        select(PostOrder.status, func.count())
+        .where(PostOrder.post_id == post.id)
+        .group_by(PostOrder.status)
+    ).all()
+    return dict(rows)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
@@ -33,25 +32,7 @@ from mall.tenancy import current_post
 from mall.transaction import keep_changes
 from vendors.backoffice import queries
 from vendors.backoffice.access import POST_ROLES, current_post_staff, staff_of, staff_required
-
-bp = Blueprint("backoffice", __name__, url_prefix="/manage")
-
-
-@bp.url_value_preprocessor
-def load_post(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    (values or {}).pop("cc", None)  # the host names the post: see mall.tenancy
-    current_post()
-
-
-@bp.url_defaults
-def add_country(_endpoint: str, values: dict[str, Any]) -> None:
-    values.setdefault("cc", current_post().code)
-
-
-@bp.context_processor
-def _staff_in_templates() -> dict[str, Any]:
-    return {"post_staff_member": lambda: staff_of(current_post()), "StaffRole": StaffRole}
-
+from vendors.backoffice.blueprint import bp
 
 # --- signing in and out -------------------------------------------------------------------
 

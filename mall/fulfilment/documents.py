@@ -20,20 +20,20 @@ def customs_pdf(declaration: Declaration) -> bytes:
     pdf = _document()
     form = declaration.form.value
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 9, _latin(f"{form} - CUSTOMS DECLARATION / DECLARATION EN DOUANE"),
+    pdf.cell(0, 9, _latin(f"{form} - CUSTOMS DECLARATION / DÉCLARATION EN DOUANE"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
-    pdf.cell(0, 5, _latin("May be opened officially / Peut etre ouvert d'office"),
+    pdf.cell(0, 5, _latin("May be opened officially / Peut être ouvert d'office"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    _block(pdf, "From / Expediteur", declaration.sender)
+    _block(pdf, "From / Expéditeur", declaration.sender)
     _block(pdf, "To / Destinataire", declaration.addressee)
     _field(pdf, "Category of item", f"[X] {declaration.category}")
     if declaration.tracking_number:
         _field(pdf, "Item number (S10)", declaration.tracking_number)
     pdf.ln(2)
     widths = (78, 14, 22, 32, 16, 18)
-    _row(pdf, widths, ("Detailed description of contents", "Qty", "Net weight (g)",
+    _row(pdf, widths, ("Detailed description of contents", "Qty", "Weight (g)",
                        "Value", "HS code", "Origin"), bold=True)
     for item in declaration.items:
         _row(pdf, widths, (item.description, str(item.quantity), str(item.net_weight_g),

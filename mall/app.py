@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp
     from vendors.backoffice import fulfilment as _fulfilment_pages  # noqa: F401
+    from vendors.backoffice import inbox as _inbox_pages  # noqa: F401
     from vendors.backoffice import sales as _sales_pages  # noqa: F401
     from vendors.backoffice import views as _backoffice_pages  # noqa: F401
     from vendors.backoffice.blueprint import bp as backoffice_bp

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.columns import Translations, UTCDateTime, enum_column, translated, utcnow
 from mall.extensions import db
@@ -63,3 +63,24 @@ class ContactMessage(db.Model):
     #: When a member of the post's staff first opened it; None: unread.
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    replies: Mapped[list[ContactReply]] = relationship(
+        order_by="ContactReply.id", passive_deletes=True
+    )
+
+
+class ContactReply(db.Model):
+    """What the post's staff answered to a message, by mail, kept with the message so the
+    next person at the bureau sees the whole exchange."""
+
+    __tablename__ = "contact_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_message.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="SET NULL"), index=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

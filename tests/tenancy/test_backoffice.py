@@ -30,6 +30,7 @@ PUBLIC = {"backoffice.sign_in", "backoffice.sign_out"}
 #: must be added here (the matrix fails until it is).
 ARGUMENTS: dict[str, Callable[[Post], Any]] = {
     "post_order_id": lambda post: _paid_post_order(post).id,
+    "message_id": lambda post: _message(post).id,
 }
 
 WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
@@ -58,6 +59,14 @@ def _paid_post_order(post: Post) -> Any:
     db.session.add(product)
     db.session.commit()
     return order_with_line(product, PostOrderStatus.TO_SHIP)
+
+
+def _message(post: Post) -> ContactMessage:
+    message = ContactMessage(post_id=post.id, name="Ana", email="ana@example.org",
+                             subject="Hello", message="A question", locale="en")
+    db.session.add(message)
+    db.session.commit()
+    return message
 
 
 def outcome(response: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]
@@ -33,3 +33,8 @@ class TrackingRangeForm(FlaskForm):
                                                          NumberRange(0, 99_999_999)])
     last = IntegerField(_l("Last serial"), validators=[InputRequired(),
                                                        NumberRange(0, 99_999_999)])
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your answer"), filters=STRIP,
+                         validators=[InputRequired(), Length(min=2, max=10_000)])

@@ -35,7 +35,8 @@ from mall.catalogue.queries import (
     latest_issues,
 )
 from mall.catalogue.search import SearchForm, search_issues
-from mall.content.models import ContactMessage, NewsItem, Page, PageKind
+from mall.content.inbox import receive_message
+from mall.content.models import NewsItem, Page, PageKind
 from mall.extensions import db
 from mall.pagination import requested_page
 from mall.tenancy import current_post, first_owned_or_404, host_post, scoped
@@ -143,17 +144,12 @@ for _kind in PageKind:
 def contact() -> ResponseReturnValue:
     form = ContactForm()
     if form.validate_on_submit():
-        db.session.add(
-            ContactMessage(
-                post_id=current_post().id,
-                name=form.name.data,
-                email=form.email.data,
-                subject=form.subject.data,
-                message=form.message.data,
-                locale=str(get_locale()),
-            )
+        receive_message(
+            db.session, current_post(), name=form.name.data, email=form.email.data,
+            subject=form.subject.data, message=form.message.data, locale=str(get_locale()),
         )
-        flash(_("Thank you: your message has been sent to the post."), "success")
+        flash(_("Thank you: your message has been sent to the post, and a copy to you by "
+                "mail."), "success")
         return redirect(url_for(".contact"))
     status = 400 if form.is_submitted() else 200
     return render_template("storefront/contact.html", form=form), status

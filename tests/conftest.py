@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import count
 from typing import Any
 
@@ -160,6 +160,7 @@ def make_issue() -> Callable[..., Issue]:
             "slug": f"issue-{n}",
             "title": {"en": f"Issue {n}"},
             "issue_date": date(2018, 1, 1),
+            "published_at": datetime(2018, 1, 1, 9, tzinfo=UTC),
             **values,
         }
         issue = Issue(post=post, **fields)

@@ -108,13 +108,18 @@ def cart_item_count(session: Session, visitor: Visitor, buyer: Buyer | None) -> 
 
 
 def sellable_product(session: Session, product_id: int, post_id: int | None = None) -> Product:
-    """The product with its issue and post (one query), if its post is live; with `post_id`,
+    """The product with its issue and post (one query), if its issue is published and its
+    post live; with `post_id`,
     only that post's products count (a storefront sells its own)."""
     query = (
         select(Product)
         .join(Product.issue)
         .join(Issue.post)
-        .where(Product.id == product_id, Post.status == PostStatus.LIVE)
+        .where(
+            Product.id == product_id,
+            Post.status == PostStatus.LIVE,
+            Issue.published_at.is_not(None),
+        )
         .options(contains_eager(Product.issue).contains_eager(Issue.post))
     )
     if post_id is not None:

@@ -1,4 +1,4 @@
-"""Names buyers read for catalogue enumerations, translatable."""
+"""Names buyers and posts' staff read for catalogue enumerations, translatable."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from mall.catalogue.models import Condition, ProductFormat
+from mall.catalogue.models import Condition, ProductFormat, StockReason
 
 LABELS: dict[enum.Enum, LazyString] = {
     ProductFormat.SINGLE: _l("Single stamp"),
@@ -20,6 +20,11 @@ LABELS: dict[enum.Enum, LazyString] = {
     Condition.MINT: _l("Mint"),
     Condition.USED: _l("Used"),
     Condition.CTO: _l("Cancelled to order"),
+    StockReason.RECEIVED: _l("Received from the printer or the warehouse"),
+    StockReason.DAMAGED: _l("Damaged"),
+    StockReason.CORRECTION: _l("Stocktake correction"),
+    StockReason.RETURNED: _l("Returned by a buyer"),
+    StockReason.WITHDRAWN: _l("Withdrawn from sale"),
 }
 
 

@@ -110,6 +110,9 @@ class Issue(db.Model):
     perforation: Mapped[str] = mapped_column(String(40), default="")
     print_run: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When the post put it on sale; None while it is a draft in the back office. Buyers,
+    #: search and the cart see published issues only.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     post: Mapped[Post] = relationship(lazy="joined", innerjoin=True)
     themes: Mapped[list[Theme]] = relationship(secondary=issue_theme, order_by=Theme.slug)
@@ -125,6 +128,10 @@ class Issue(db.Model):
     def year(self) -> int:
         return self.issue_date.year
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
 
 class Product(db.Model):
     """What a buyer puts in the cart: one format of an issue, in one condition."""
@@ -139,6 +146,8 @@ class Product(db.Model):
         ForeignKeyConstraint(
             ["issue_id", "post_id"], ["issue.id", "issue.post_id"], ondelete="CASCADE"
         ),
+        # The target of the composite key that keeps stock movements in the product's post.
+        UniqueConstraint("id", "post_id", name="uq_product_id_post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,3 +202,40 @@ def _wns_belong_to_post(_mapper: object, _connection: object, issue: Issue) -> N
     country = issue.post.code if issue.post is not None else None
     for number in issue.wns_numbers or []:
         parse_wns(number, country)
+
+
+class StockReason(enum.Enum):
+    """Why a post changed a product's stock by hand (sales take and give back stock by
+    themselves, through orders)."""
+
+    RECEIVED = "received"
+    DAMAGED = "damaged"
+    CORRECTION = "correction"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class StockMovement(db.Model):
+    """One change of a product's stock by the post's staff: the history a stocktake checks."""
+
+    __tablename__ = "stock_movement"
+    __table_args__ = (
+        CheckConstraint("delta <> 0", name="delta_not_zero"),
+        ForeignKeyConstraint(
+            ["product_id", "post_id"], ["product.id", "product.post_id"], ondelete="CASCADE"
+        ),
+        Index("ix_stock_movement_product_at", "product_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int]
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    delta: Mapped[int]
+    #: The stock after this movement, as the conditional update left it.
+    stock_after: Mapped[int]
+    reason: Mapped[StockReason] = mapped_column(enum_column(StockReason))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,7 +3,7 @@ whatever the size of the catalogue (products and themes come in one extra query 
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from mall.catalogue.models import Collection, Issue, collection_issue
@@ -20,7 +20,7 @@ def all_posts_issue_listing() -> Select[tuple[Issue]]:
     return (
         select(Issue)
         .join(Issue.post)
-        .where(Post.status == PostStatus.LIVE)
+        .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
         .options(selectinload(Issue.products), selectinload(Issue.themes))
         .order_by(Issue.issue_date.desc(), Issue.id.desc())
     )
@@ -41,16 +41,21 @@ def issue_years(session: Session, post: Post) -> list[int]:
     """Years with issues, for a storefront's catalogue filter."""
     year = func.extract("year", Issue.issue_date)
     rows = session.execute(
-        select(year).where(Issue.post_id == post.id).group_by(year).order_by(year.desc())
+        select(year)
+        .where(Issue.post_id == post.id, Issue.published_at.is_not(None))
+        .group_by(year)
+        .order_by(year.desc())
     )
     return [int(value) for (value,) in rows]
 
 
 def collections_with_counts(session: Session, post: Post) -> list[tuple[Collection, int]]:
-    count = func.count(collection_issue.c.issue_id)
+    count = func.count(Issue.id)
     rows = session.execute(
         select(Collection, count)
         .outerjoin(collection_issue, collection_issue.c.collection_id == Collection.id)
+        .outerjoin(Issue, and_(Issue.id == collection_issue.c.issue_id,
+                               Issue.published_at.is_not(None)))
         .where(Collection.post_id == post.id)
         .group_by(Collection.id)
         .order_by(Collection.position, Collection.id)

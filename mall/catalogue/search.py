@@ -309,7 +309,11 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
 
 def _filtered(query: SearchQuery) -> Select[tuple[Issue]]:
     """The filters, read from the catalogue itself rather than from the index."""
-    statement = select(Issue).join(Issue.post).where(Post.status == PostStatus.LIVE)
+    statement = (
+        select(Issue)
+        .join(Issue.post)
+        .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
+    )
     if query.post_id is not None:
         statement = statement.where(Issue.post_id == query.post_id)
     if query.country:

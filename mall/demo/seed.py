@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -149,7 +150,10 @@ def _seed_issues(
         }
         issue = existing.get(spec.slug)
         if issue is None:
-            issue = _create(session, Issue, {"post": post, "slug": spec.slug, **values}, report)
+            # On sale since its issue date, as a real shop's back catalogue is.
+            published = datetime.combine(spec.issue_date, time(9), tzinfo=UTC)
+            issue = _create(session, Issue, {"post": post, "slug": spec.slug,
+                                             "published_at": published, **values}, report)
             existing[spec.slug] = issue
         else:
             _apply(issue, values, report)

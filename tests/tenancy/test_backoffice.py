@@ -31,6 +31,8 @@ PUBLIC = {"backoffice.sign_in", "backoffice.sign_out"}
 ARGUMENTS: dict[str, Callable[[Post], Any]] = {
     "post_order_id": lambda post: _paid_post_order(post).id,
     "message_id": lambda post: _message(post).id,
+    "issue_id": lambda post: _product(post).issue_id,
+    "product_id": lambda post: _product(post).id,
 }
 
 WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
@@ -50,6 +52,10 @@ _matrix_serial = count(1)
 
 
 def _paid_post_order(post: Post) -> Any:
+    return order_with_line(_product(post), PostOrderStatus.TO_SHIP)
+
+
+def _product(post: Post) -> Product:
     n = next(_matrix_serial)
     issue = Issue(post=post, slug=f"matrix-{n}", title={"en": "Matrix"},
                   issue_date=date(2020, 1, 1))
@@ -58,7 +64,7 @@ def _paid_post_order(post: Post) -> Any:
                       currency=post.currency, stock=3)
     db.session.add(product)
     db.session.commit()
-    return order_with_line(product, PostOrderStatus.TO_SHIP)
+    return product
 
 
 def _message(post: Post) -> ContactMessage:

@@ -23,6 +23,7 @@ from mall.catalogue.search import (
     search_issues,
     search_terms,
 )
+from mall.columns import utcnow
 from mall.extensions import db
 from mall.posts.models import PostStatus
 
@@ -310,7 +311,8 @@ def test_a_deleted_issue_leaves_no_words_behind(make_post, make_issue):
 
 def test_new_issues_are_flushed_and_indexed_but_not_committed(make_post):
     post = make_post("nl")
-    issue = Issue(post=post, slug="tulpen", title={"nl": "Tulpen"}, issue_date=date(2022, 4, 1))
+    issue = Issue(post=post, slug="tulpen", title={"nl": "Tulpen"}, issue_date=date(2022, 4, 1),
+                  published_at=utcnow())
     db.session.add(issue)
     index_issues(db.session, [issue])
     assert _titles(SearchQuery(words="tulpen")) == ["Tulpen"]

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from mall.catalogue.labels import label
+from mall.catalogue.models import Condition, ProductFormat, StockReason
+from mall.i18n import language_name
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]
 
@@ -38,3 +51,76 @@ class TrackingRangeForm(FlaskForm):
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Your answer"), filters=STRIP,
                          validators=[InputRequired(), Length(min=2, max=10_000)])
+
+
+def issue_form(locales: list[str], theme_choices: list[tuple[str, str]], **kwargs: Any) -> Any:
+    """The issue form for a post that writes in `locales`: a title and a description field
+    per language, so every translation is typed where it belongs."""
+
+    class IssueForm(FlaskForm):
+        slug = StringField(_l("Address (slug)"), filters=STRIP,
+                           validators=[InputRequired(), Length(max=120)],
+                           description=_l("Part of the issue's web address, e.g. "
+                                          "birds-of-the-wetlands."))
+        issue_date = DateField(_l("Issue date"), validators=[InputRequired()])
+        wns_numbers = StringField(_l("WNS numbers"), filters=STRIP,
+                                  validators=[Optional(), Length(max=400)],
+                                  description=_l("Separated by commas, e.g. UY003.18, UY004.18."))
+        themes = SelectMultipleField(_l("Themes"), validators=[Optional()])
+        designer = StringField(_l("Designer"), filters=STRIP, validators=[Length(max=200)])
+        printer = StringField(_l("Printer"), filters=STRIP, validators=[Length(max=200)])
+        printing_process = StringField(_l("Printing process"), filters=STRIP,
+                                       validators=[Length(max=80)])
+        perforation = StringField(_l("Perforation"), filters=STRIP, validators=[Length(max=40)])
+        print_run = IntegerField(_l("Print run"), validators=[Optional(),
+                                                             NumberRange(1, 2_000_000_000)])
+
+    for locale in locales:
+        name = language_name(locale)
+        setattr(IssueForm, f"title_{locale}", StringField(
+            _l("Title (%(language)s)", language=name), filters=STRIP,
+            validators=[Length(max=200)]))
+        setattr(IssueForm, f"description_{locale}", TextAreaField(
+            _l("Description (%(language)s)", language=name), filters=STRIP,
+            validators=[Length(max=10_000)]))
+    form = IssueForm(**kwargs)
+    form.themes.choices = theme_choices
+    return form
+
+
+class ProductForm(FlaskForm):
+    sku = StringField(_l("SKU"), filters=STRIP, validators=[InputRequired(), Length(max=40)])
+    format = SelectField(_l("Format"))
+    condition = SelectField(_l("Condition"))
+    price = StringField(_l("Price"), filters=STRIP, validators=[InputRequired(), Length(max=20)])
+    face_value = StringField(_l("Face value"), filters=STRIP, validators=[Length(max=80)],
+                             description=_l("As printed on the stamps, e.g. $ 45 or 4 × 0.95 €."))
+    weight_g = IntegerField(_l("Weight with packing (g)"),
+                            validators=[InputRequired(), NumberRange(1, 30_000)])
+    hs_code = SelectField(_l("Customs tariff (HS)"), validators=[Optional()])
+    position = IntegerField(_l("Order on the page"), default=0,
+                            validators=[Optional(), NumberRange(0, 1000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices are built per request, so labels follow the reader's language.
+        self.format.choices = [(m.value, label(m)) for m in ProductFormat]
+        self.condition.choices = [(m.value, label(m)) for m in Condition]
+        self.hs_code.choices = [
+            ("", _l("From the condition")),
+            ("4907", _l("4907 — unused stamps")),
+            ("9704", _l("9704 — used stamps, covers, collectors' pieces")),
+        ]
+
+
+class StockForm(FlaskForm):
+    delta = IntegerField(_l("Change"), validators=[InputRequired(),
+                                                   NumberRange(-1_000_000, 1_000_000)],
+                         description=_l("Positive to add (received), negative to take away."))
+    reason = SelectField(_l("Reason"))
+    note = StringField(_l("Note"), filters=STRIP, validators=[Length(max=300)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [(reason.value, label(reason)) for reason in StockReason]
+

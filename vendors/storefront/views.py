@@ -89,7 +89,7 @@ def catalogue() -> ResponseReturnValue:
 @bp.get("/issues/<slug>")
 def issue(slug: str) -> ResponseReturnValue:
     found = first_owned_or_404(
-        scoped(Issue).where(Issue.slug == slug)
+        scoped(Issue).where(Issue.slug == slug, Issue.published_at.is_not(None))
         .options(selectinload(Issue.products), selectinload(Issue.themes)),
         _("This issue is not in the catalogue."),
     )

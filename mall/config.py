@@ -72,6 +72,8 @@ class Config:
     #: Password-reset links: lifetime in seconds; mails per account and requests per
     #: address within the throttling window.
     PASSWORD_RESET_MAX_AGE = 3600
+    #: How long a post's staff invitation link works (seconds): a week.
+    STAFF_INVITATION_MAX_AGE = 7 * 24 * 3600
     PASSWORD_RESET_MAX_PER_ACCOUNT = 3
     PASSWORD_RESET_MAX_PER_ADDRESS = 10
     PASSWORD_MIN_LENGTH = 10

@@ -30,10 +30,14 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
-def _fingerprint(buyer: Buyer) -> str:
-    """Keyed, so the token reveals nothing about the hash it stands for."""
+def secret_fingerprint(secret: str) -> str:
+    """Keyed, so a token reveals nothing about the hash it stands for."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, buyer.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _fingerprint(buyer: Buyer) -> str:
+    return secret_fingerprint(buyer.password_hash)
 
 
 def make_reset_token(buyer: Buyer) -> str:

@@ -25,7 +25,7 @@ from tests.support.hosts import PORTAL, csrf_token, storefront
 from tests.tenancy.factories import PASSWORD, become, order_with_line
 
 #: Back-office pages anyone may open: the way in and the way out.
-PUBLIC = {"backoffice.sign_in", "backoffice.sign_out"}
+PUBLIC = {"backoffice.sign_in", "backoffice.sign_out", "backoffice.accept_invitation"}
 #: Sample values for route arguments, so that every route can be requested; a new argument
 #: must be added here (the matrix fails until it is).
 ARGUMENTS: dict[str, Callable[[Post], Any]] = {
@@ -33,6 +33,7 @@ ARGUMENTS: dict[str, Callable[[Post], Any]] = {
     "message_id": lambda post: _message(post).id,
     "issue_id": lambda post: _product(post).issue_id,
     "product_id": lambda post: _product(post).id,
+    "staff_id": lambda post: _clerk(post).id,
 }
 
 WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
@@ -65,6 +66,15 @@ def _product(post: Post) -> Product:
     db.session.add(product)
     db.session.commit()
     return product
+
+
+def _clerk(post: Post) -> StaffMember:
+    member = StaffMember(email=f"clerk{next(_matrix_serial)}@{post.code}.example",
+                         password_hash="x", name="Clerk", role=StaffRole.POST_CLERK,
+                         post_id=post.id)
+    db.session.add(member)
+    db.session.commit()
+    return member
 
 
 def _message(post: Post) -> ContactMessage:

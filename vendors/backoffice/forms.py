@@ -8,17 +8,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from mall.catalogue.labels import label
 from mall.catalogue.models import Condition, ProductFormat, StockReason
 from mall.i18n import language_name
+from mall.operator.models import StaffRole
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]
 
@@ -46,6 +48,21 @@ class TrackingRangeForm(FlaskForm):
                                                          NumberRange(0, 99_999_999)])
     last = IntegerField(_l("Last serial"), validators=[InputRequired(),
                                                        NumberRange(0, 99_999_999)])
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Name"), filters=STRIP, validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("Email address"), filters=STRIP,
+                       validators=[InputRequired(), Email(check_deliverability=False),
+                                   Length(max=254)])
+    role = SelectField(_l("Role"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [
+            (StaffRole.POST_CLERK.value, _l("Clerk: catalogue, stock, orders, messages")),
+            (StaffRole.POST_MANAGER.value, _l("Manager: everything, staff and settings too")),
+        ]
 
 
 class ReplyForm(FlaskForm):

@@ -1,6 +1,6 @@
-"""The back office's pages: staff sign-in and sign-out on the post's own host, the
-dashboard, and the staff list (managers only). Every page but the sign-in and sign-out
-goes through `staff_required` (see `vendors.backoffice.access`)."""
+"""The back office's way in: staff sign-in and sign-out on the post's own host, and the
+dashboard. Every page but these (and accepting an invitation) goes through `staff_required`
+(see `vendors.backoffice.access`)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from mall.operator.models import StaffRole
 from mall.tenancy import current_post
 from mall.transaction import keep_changes
 from vendors.backoffice import queries
-from vendors.backoffice.access import POST_ROLES, current_post_staff, staff_of, staff_required
+from vendors.backoffice.access import POST_ROLES, staff_of, staff_required
 from vendors.backoffice.blueprint import bp
 
 # --- signing in and out -------------------------------------------------------------------
@@ -107,12 +107,3 @@ def dashboard() -> ResponseReturnValue:
         db.session, current_post(), int(current_app.config["BACKOFFICE_LOW_STOCK"])
     )
     return render_template("backoffice/dashboard.html", counts=counts)
-
-
-@bp.get("/staff")
-@staff_required(StaffRole.POST_MANAGER)
-def staff() -> ResponseReturnValue:
-    return render_template(
-        "backoffice/staff.html", members=queries.post_staff(db.session, current_post()),
-        me=current_post_staff(),
-    )

@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from vendors.backoffice import fulfilment as _fulfilment_pages  # noqa: F401
     from vendors.backoffice import inbox as _inbox_pages  # noqa: F401
     from vendors.backoffice import sales as _sales_pages  # noqa: F401
+    from vendors.backoffice import settings as _settings_pages  # noqa: F401
     from vendors.backoffice import staff as _staff_pages  # noqa: F401
     from vendors.backoffice import views as _backoffice_pages  # noqa: F401
     from vendors.backoffice.blueprint import bp as backoffice_bp

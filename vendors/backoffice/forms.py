@@ -141,3 +141,33 @@ class StockForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.reason.choices = [(reason.value, label(reason)) for reason in StockReason]
 
+
+
+def settings_form(languages: dict[str, str], **kwargs: Any) -> Any:
+    """The storefront's settings, with a name and a slogan field per language it may use."""
+
+    class SettingsForm(FlaskForm):
+        locales = SelectMultipleField(_l("Languages of the shop"), validators=[InputRequired()])
+        default_locale = SelectField(_l("Default language"))
+        primary_color = StringField(_l("Main colour"), filters=STRIP,
+                                    validators=[InputRequired(), Length(max=7)])
+        accent_color = StringField(_l("Accent colour"), filters=STRIP,
+                                   validators=[InputRequired(), Length(max=7)])
+        email = EmailField(_l("Contact email"), filters=STRIP,
+                           validators=[Optional(), Email(check_deliverability=False),
+                                       Length(max=254)])
+        phone = StringField(_l("Telephone"), filters=STRIP, validators=[Length(max=40)])
+        address = TextAreaField(_l("Postal address"), filters=STRIP,
+                                validators=[Length(max=400)])
+
+    for code, name in languages.items():
+        setattr(SettingsForm, f"shop_name_{code}", StringField(
+            _l("Shop name (%(language)s)", language=name), filters=STRIP,
+            validators=[Length(max=120)]))
+        setattr(SettingsForm, f"tagline_{code}", StringField(
+            _l("Slogan (%(language)s)", language=name), filters=STRIP,
+            validators=[Length(max=200)]))
+    form = SettingsForm(**kwargs)
+    form.locales.choices = list(languages.items())
+    form.default_locale.choices = list(languages.items())
+    return form

@@ -11,6 +11,7 @@ mall_cli = AppGroup("mall", help="Post Mall administration.")
 
 def init_app(app: Flask) -> None:
     from mall.accounts.commands import accounts_cli
+    from mall.catalogue.commands import catalogue_cli
     from mall.demo.commands import seed_demo
     from mall.operator.commands import staff_cli
     from mall.orders.commands import orders_cli
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     mall_cli.add_command(staff_cli)
     mall_cli.add_command(accounts_cli)
     mall_cli.add_command(outbox_cli)
+    mall_cli.add_command(catalogue_cli)
     app.cli.add_command(mall_cli)
 
 

@@ -148,7 +148,7 @@ def save_product(
     price = parse_price(values.price, post.currency)
     if not 1 <= values.weight_g <= 30_000:
         raise CatalogueRefused("weight_g", _l("The weight is in grams, from 1 to 30,000."))
-    hs_code = values.hs_code or _default_hs_code(values.condition, values.format)
+    hs_code = values.hs_code or default_hs_code(values.condition, values.format)
     if hs_code not in {code.value for code in HSCode}:
         raise CatalogueRefused("hs_code", _l("Stamps are declared under HS 4907 (mint) or "
                                              "9704 (used, covers, collectors' pieces)."))
@@ -225,7 +225,8 @@ def _texts(values: dict[str, str]) -> dict[str, str]:
     return {locale: text.strip() for locale, text in values.items() if text and text.strip()}
 
 
-def _default_hs_code(condition: Condition, product_format: ProductFormat) -> str:
+def default_hs_code(condition: Condition, product_format: ProductFormat) -> str:
+    """Mint stamps are 4907; used and cancelled ones, and covers, collectors' pieces (9704)."""
     if condition is Condition.MINT and product_format is not ProductFormat.FIRST_DAY_COVER:
         return HSCode.MINT_STAMPS.value
     return HSCode.COLLECTORS_PIECES.value

@@ -23,6 +23,7 @@ from mall.catalogue.editing import (
     unpublish,
 )
 from mall.catalogue.models import Condition, Issue, Product, ProductFormat, StockReason, Theme
+from mall.catalogue.spreadsheet import ImportFailed, Problem, columns, export_csv, import_csv
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.i18n import localized
@@ -33,7 +34,10 @@ from mall.posts.models import Post
 from mall.tenancy import current_post, get_owned_or_404, scoped
 from vendors.backoffice.access import current_post_staff, staff_required
 from vendors.backoffice.blueprint import bp
-from vendors.backoffice.forms import ActionForm, ProductForm, StockForm, issue_form
+from vendors.backoffice.forms import ActionForm, ImportForm, ProductForm, StockForm, issue_form
+
+#: A catalogue of 50,000 rows is about 10 MB.
+MAX_IMPORT_BYTES = 20_000_000
 
 
 @bp.get("/issues")
@@ -249,3 +253,45 @@ def _refuse(form: Any, refused: CatalogueRefused) -> None:
         target.errors.append(str(refused.message))
     else:
         form.form_errors.append(str(refused.message))
+
+
+@bp.get("/catalogue.csv")
+@staff_required(StaffRole.POST_CLERK)
+def export_catalogue() -> ResponseReturnValue:
+    post = current_post()
+    return export_csv(db.session, post), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="catalogue-{post.code}.csv"',
+    }
+
+
+@bp.route("/catalogue/import", methods=["GET", "POST"])
+@staff_required(StaffRole.POST_CLERK)
+def import_catalogue() -> ResponseReturnValue:
+    post = current_post()
+    form = ImportForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            form.file.errors.append(_("The file is larger than %(mb)d MB.",
+                                      mb=MAX_IMPORT_BYTES // 1_000_000))
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.file.errors.append(_("Save the file as CSV in UTF-8."))
+            else:
+                try:
+                    result = import_csv(db.session, post, text, utcnow(),
+                                        staff_id=current_post_staff().id)
+                except ImportFailed as failed:
+                    problems = failed.problems
+                else:
+                    flash(_("%(rows)d rows imported: %(new)d new issues, %(products)d new "
+                            "products.", rows=result.rows, new=result.issues_created,
+                            products=result.products_created), "success")
+                    return redirect(url_for(".issues"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/import.html", form=form, problems=problems,
+                           columns=columns(post)), status

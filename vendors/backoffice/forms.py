@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     EmailField,
@@ -171,3 +172,7 @@ def settings_form(languages: dict[str, str], **kwargs: Any) -> Any:
     form.locales.choices = list(languages.items())
     form.default_locale.choices = list(languages.items())
     return form
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])

@@ -70,3 +70,43 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(scratch_url: 
             db.session.remove()
             db.engine.dispose()
 
+
+
+def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
+    """Rebuilding a table on SQLite (batch mode) drops the old one: with foreign keys on,
+    that would cascade to every order line. The migrations run with them off."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from mall.catalogue.models import Condition, Issue, Product, ProductFormat
+    from mall.orders.models import OrderLine, PostOrderStatus
+    from mall.posts.models import Post, PostStatus
+    from tests.tenancy.factories import order_with_line
+
+    app = create_app(TestConfig, DATABASE_URL=scratch_url)
+    with app.app_context():
+        try:
+            flask_migrate.upgrade()
+            post = Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
+                        country_name={"en": "Uruguay"}, default_locale="es",
+                        locales=["es"], currency="UYU", status=PostStatus.LIVE)
+            issue = Issue(post=post, slug="aves", title={"en": "Birds"},
+                          issue_date=date(2020, 1, 1))
+            db.session.add(issue)
+            db.session.flush()
+            product = Product(post_id=post.id, issue=issue, sku="A-1",
+                              format=ProductFormat.SINGLE, condition=Condition.MINT,
+                              price_minor=100, currency="UYU", stock=3)
+            db.session.add(product)
+            db.session.commit()
+            order_with_line(product, PostOrderStatus.TO_SHIP)
+            db.session.remove()
+
+            flask_migrate.downgrade(revision="20261204_0006")
+            flask_migrate.upgrade()
+            assert db.session.scalar(select(func.count()).select_from(OrderLine)) == 1
+            assert db.session.scalar(select(func.count()).select_from(Product)) == 1
+        finally:
+            db.session.remove()
+            db.engine.dispose()

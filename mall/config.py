@@ -19,6 +19,9 @@ class Config:
     #: Scheme used for absolute links built outside a request.
     PREFERRED_URL_SCHEME = "http"
     DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'mall.sqlite3'}"
+    #: Where uploaded pictures are kept (mall.media.storage.LocalStorage), and their size limit.
+    MEDIA_DIR = str(ROOT / "instance" / "media")
+    MEDIA_MAX_BYTES = 8_000_000
     SUPPORTED_LOCALES = ("en", "es", "fr", "nl")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -113,6 +113,8 @@ class Issue(db.Model):
     #: When the post put it on sale; None while it is a draft in the back office. Buyers,
     #: search and the cart see published issues only.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The picture the post uploaded (see mall.media), shown instead of the drawn artwork.
+    image_key: Mapped[str | None] = mapped_column(String(32))
 
     post: Mapped[Post] = relationship(lazy="joined", innerjoin=True)
     themes: Mapped[list[Theme]] = relationship(secondary=issue_theme, order_by=Theme.slug)

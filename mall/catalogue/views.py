@@ -1,4 +1,5 @@
-"""Catalogue resources served on every host: the stamp artwork the mall draws itself."""
+"""Catalogue resources served on every host: the stamp artwork the mall draws itself, and the
+pictures posts upload."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from mall.catalogue.artwork import render_post_emblem, render_stamp_svg
 from mall.catalogue.models import Issue, Product
 from mall.extensions import db
+from mall.media.storage import KEY, storage
 from mall.posts.models import Post, PostStatus
 
 bp = Blueprint("catalogue", __name__)
@@ -47,3 +49,15 @@ def post_emblem(site: str, code: str) -> ResponseReturnValue:
         abort(404)
     return render_post_emblem(post), 200, SVG_HEADERS
 
+
+@bp.get("/media/<name>")
+def media(site: str, name: str) -> ResponseReturnValue:
+    """Pictures the posts uploaded, on every host. Names are random and carry no meaning,
+    so they are cached for good: a new upload gets a new name."""
+    if not KEY.fullmatch(name):
+        abort(404)
+    data = storage().read(name)
+    if data is None:
+        abort(404)
+    return data, 200, {"Content-Type": "image/jpeg",
+                       "Cache-Control": "public, max-age=31536000, immutable"}

@@ -51,6 +51,8 @@ class Post(db.Model):
     commission_bps: Mapped[int | None]
     primary_color: Mapped[str] = mapped_column(String(7), default="#1d3557")
     accent_color: Mapped[str] = mapped_column(String(7), default="#e9c46a")
+    #: The post's own logo (see mall.media); without one, an emblem drawn in its colours.
+    logo_key: Mapped[str | None] = mapped_column(String(32))
     #: Contact details shown on the storefront.
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")

@@ -27,6 +27,8 @@ from mall.catalogue.spreadsheet import ImportFailed, Problem, columns, export_cs
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.i18n import localized
+from mall.media.images import ImageRefused, remove_image, store_image
+from mall.media.storage import storage
 from mall.money import Money
 from mall.operator.models import StaffRole
 from mall.pagination import requested_page
@@ -34,7 +36,14 @@ from mall.posts.models import Post
 from mall.tenancy import current_post, get_owned_or_404, scoped
 from vendors.backoffice.access import current_post_staff, staff_required
 from vendors.backoffice.blueprint import bp
-from vendors.backoffice.forms import ActionForm, ImportForm, ProductForm, StockForm, issue_form
+from vendors.backoffice.forms import (
+    ActionForm,
+    ImportForm,
+    PictureForm,
+    ProductForm,
+    StockForm,
+    issue_form,
+)
 
 #: A catalogue of 50,000 rows is about 10 MB.
 MAX_IMPORT_BYTES = 20_000_000
@@ -205,6 +214,7 @@ def _issue_page(form: Any, issue: Issue | None) -> ResponseReturnValue:
             select(Product.id, Product.stock).where(Product.issue_id == issue.id)).all())
     return render_template(
         "backoffice/issue.html", form=form, issue=issue, action=ActionForm(),
+        picture=PictureForm(),
         locales=_locales(current_post()), stock=stock,
     ), status
 
@@ -295,3 +305,29 @@ def import_catalogue() -> ResponseReturnValue:
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/import.html", form=form, problems=problems,
                            columns=columns(post)), status
+
+
+@bp.post("/issues/<int:issue_id>/picture")
+@staff_required(StaffRole.POST_CLERK)
+def issue_picture(issue_id: int) -> ResponseReturnValue:
+    """Upload (or, with `remove`, take away) the issue's picture."""
+    issue = get_owned_or_404(Issue, issue_id)
+    form = PictureForm()
+    if request.form.get("remove"):
+        _check_button()
+        remove_image(issue.image_key, storage())
+        issue.image_key = None
+        flash(_("The picture is removed: the shop shows the drawn stamp again."), "success")
+        return redirect(url_for(".edit_issue", issue_id=issue.id))
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose a picture to upload."))
+    try:
+        stored = store_image(form.picture.data.read(MAX_IMPORT_BYTES),
+                             storage(), int(current_app.config["MEDIA_MAX_BYTES"]))
+    except ImageRefused as refused:
+        flash(str(refused.message), "error")
+        return redirect(url_for(".edit_issue", issue_id=issue.id))
+    remove_image(issue.image_key, storage())
+    issue.image_key = stored.key
+    flash(_("The picture is saved."), "success")
+    return redirect(url_for(".edit_issue", issue_id=issue.id))

@@ -176,3 +176,7 @@ def settings_form(languages: dict[str, str], **kwargs: Any) -> Any:
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class PictureForm(FlaskForm):
+    picture = FileField(_l("Picture (JPEG, PNG or WebP)"), validators=[FileRequired()])

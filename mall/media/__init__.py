@@ -1,0 +1,1 @@
+"""Pictures the posts upload (issue images, logos): checked, cleaned, resized and stored."""

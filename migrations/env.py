@@ -104,29 +104,33 @@ def run_migrations_online() -> None:
     with get_engine().connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            _sqlite_foreign_keys(connection, on=False)
+            _driver(connection).execute("PRAGMA foreign_keys=OFF")
         try:
             context.configure(connection=connection, **configure_args())
             with context.begin_transaction():
                 context.run_migrations()
-                if sqlite:
-                    _check_foreign_keys(connection)
+            if connection.in_transaction():
+                connection.commit()
+            if sqlite:
+                _check_foreign_keys(connection)
         finally:
             if sqlite:
-                _sqlite_foreign_keys(connection, on=True)
+                # Never hand the pool a connection whose checks are off: a new one gets
+                # them back on (mall.database).
+                connection.invalidate()
 
 
-def _sqlite_foreign_keys(connection: Any, *, on: bool) -> None:
+def _driver(connection: Any) -> Any:
     """Batch mode rebuilds a SQLite table by dropping the old one, and with foreign keys on
     that DROP cascades to (or is refused by) every row that refers to it: order lines would
     vanish with their post orders. The pragma only takes effect outside a transaction, so it
     goes to the driver's connection directly (autocommit, see mall.database)."""
-    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    return connection.connection.driver_connection
 
 
 def _check_foreign_keys(connection: Any) -> None:
     """With the checks off, make sure the migrations left no dangling reference behind."""
-    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    problems = _driver(connection).execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise RuntimeError(f"migrations left broken foreign keys: {problems[:5]}")
 

@@ -11,6 +11,10 @@ from sqlalchemy.types import TypeDecorator
 
 from mall.money import Money
 
+#: The largest id an `INTEGER` primary key holds on PostgreSQL (32 bits; SQLite's are wider):
+#: an id above it is no row of ours, and must be a 404, not the driver's overflow error.
+MAX_ID = 2**31 - 1
+
 #: Text in several languages: {"es": "Humedales", "en": "Wetlands"}.
 Translations = dict[str, str]
 

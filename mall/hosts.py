@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, send_from_directory
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, Map, UnicodeConverter
 
+from mall.columns import MAX_ID
 from mall.config import ROOT
 
 PORTAL_SUBDOMAIN = "stamps"
@@ -30,6 +32,24 @@ class CountryConverter(BaseConverter):
     regex = "[a-z]{2}"
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: ids only, up to the largest a database id holds, so an
+    overlong number is a 404 like any other missing row (never the driver's overflow)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - Werkzeug's
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class TextConverter(UnicodeConverter):
+    """The default `<name>` (slugs, codes, tokens): a path segment without control characters,
+    which no row of ours holds and PostgreSQL refuses outright (NUL)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - Werkzeug's
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f]")
+
+
 class SiteConverter(BaseConverter):
     """The subdomain of the portal or of any storefront."""
 
@@ -39,6 +59,8 @@ class SiteConverter(BaseConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["country"] = CountryConverter
     app.url_map.converters["site"] = SiteConverter
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     app.add_url_rule(
         "/static/<path:filename>", endpoint="static", view_func=static, subdomain=ANY_SITE
     )
@@ -65,11 +87,31 @@ def is_mall_host(netloc: str) -> bool:
 
 
 def local_path(value: str | None) -> str:
-    """`value` if it is a path on this host, else "/": return addresses never leave the
-    host (no `//evil.example`, no `/\\evil.example`)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """`value` if it is a path on this host, else "/": every return address a request names
+    (`next`, a form's `next`) goes through here, so none leaves the host. Browsers drop tabs
+    and newlines from URLs and read a backslash as a slash, so `/\t/evil.example` and
+    `/\\evil.example` would be `//evil.example` to them: anything unprintable or a backslash is
+    refused outright, as is anything with a scheme or a host."""
+    if not value or not is_plain_url(value) or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
         return "/"
     return value
+
+
+def local_path_under(value: str | None, prefix: str) -> str | None:
+    """`value` if it is a path on this host under `prefix` (a back office's), else None."""
+    if not value:
+        return None
+    path = local_path(value)
+    return path if path == value and path.startswith(prefix + "/") else None
+
+
+def is_plain_url(value: str) -> bool:
+    """No control, format or space characters and no backslash: what browsers would silently
+    drop or reinterpret."""
+    return "\\" not in value and all(char.isprintable() and not char.isspace() for char in value)
 
 
 def _current_site_default(endpoint: str, values: dict[str, Any]) -> None:

@@ -10,7 +10,6 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 
 from mall.accounts.passwords import MAX_PASSWORD_LENGTH, password_problems
+from mall.forms import MallForm
 from mall.i18n import LANGUAGE_NAMES
 
 #: Trims what was typed: "  Montevideo " is stored as "Montevideo".
@@ -85,7 +85,7 @@ class _NewPassword:
             raise ValidationError(" ".join(problems))
 
 
-class RegisterForm(_NewPassword, FlaskForm):
+class RegisterForm(_NewPassword, MallForm):
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120)], filters=STRIP
     )
@@ -101,7 +101,7 @@ class RegisterForm(_NewPassword, FlaskForm):
         return self.email.data or ""
 
 
-class SignInForm(FlaskForm):
+class SignInForm(MallForm):
     email = _email_field()
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
@@ -109,11 +109,11 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in for 30 days"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(MallForm):
     email = _email_field()
 
 
-class ResetPasswordForm(_NewPassword, FlaskForm):
+class ResetPasswordForm(_NewPassword, MallForm):
     password = _new_password_field(_l("New password"))
     confirm = PasswordField(
         _l("New password again"),
@@ -134,7 +134,7 @@ class ChangePasswordForm(ResetPasswordForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(MallForm):
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120)], filters=STRIP
     )
@@ -148,7 +148,7 @@ def _text(label: Any, max_length: int, required: bool = False) -> StringField:
     return StringField(label, validators=[first, Length(max=max_length)], filters=STRIP)
 
 
-class AddressForm(FlaskForm):
+class AddressForm(MallForm):
     name = _text(_l("Name on the envelope"), 120, required=True)
     line1 = _text(_l("Address"), 200, required=True)
     line2 = _text(_l("Address (continued)"), 200)

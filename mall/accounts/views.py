@@ -26,7 +26,6 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from mall.accounts.forms import (
     ChangePasswordForm,
@@ -57,6 +56,7 @@ from mall.accounts.throttling import Throttled
 from mall.accounts.tokens import ResetTokenInvalid, buyer_for_reset_token, make_reset_token
 from mall.columns import utcnow
 from mall.extensions import db, login_manager
+from mall.forms import MallForm
 from mall.hosts import ANY_SITE
 from mall.mail import MailError, send_templated_mail
 from mall.transaction import keep_changes
@@ -213,13 +213,13 @@ def reset_password_with_token(token: str) -> ResponseReturnValue:
 
 
 
-def _form_page(template: str, form: FlaskForm, **context: Any) -> ResponseReturnValue:
+def _form_page(template: str, form: MallForm, **context: Any) -> ResponseReturnValue:
     """The form, as a first view (200) or back with its errors (400), nothing lost."""
     return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
 
 
 def _throttled(
-    template: str, form: FlaskForm, throttled: Throttled, now: datetime, **context: Any
+    template: str, form: MallForm, throttled: Throttled, now: datetime, **context: Any
 ) -> ResponseReturnValue:
     wait = throttled.retry_at - now
     form.form_errors.append(

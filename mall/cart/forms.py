@@ -7,15 +7,14 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Regexp, StopValidation
 
+from mall.columns import MAX_ID
+from mall.forms import MallForm
+
 #: Form keys are random URL-safe text; see `new_form_key`.
 FORM_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
-#: The largest id a database integer column holds: anything above is no row of ours (and
-#: would overflow the driver rather than simply not be found).
-MAX_ID = 2**63 - 1
 
 
 def new_form_key() -> str:
@@ -31,7 +30,7 @@ class QuantityRange:
     """A whole number from 1 to `CART_MAX_QUANTITY`, with one clear message for every way
     of getting it wrong (empty, 0, -1, "abc", 2.5, 10^20)."""
 
-    def __call__(self, form: FlaskForm, field: Field) -> None:
+    def __call__(self, form: MallForm, field: Field) -> None:
         if field.data is None or not 1 <= field.data <= max_quantity():
             field.errors[:] = []
             raise StopValidation(
@@ -39,7 +38,7 @@ class QuantityRange:
             )
 
 
-class QuantityForm(FlaskForm):
+class QuantityForm(MallForm):
     """Change how many of a product the cart holds (the cart page)."""
 
     quantity = IntegerField(validators=[QuantityRange()])
@@ -58,7 +57,7 @@ class AddToCartForm(QuantityForm):
     key = HiddenField(validators=[InputRequired(), Regexp(FORM_KEY_PATTERN)])
 
 
-def first_error(form: FlaskForm) -> str:
+def first_error(form: MallForm) -> str:
     """The first message of an invalid form, for a flash or an error page."""
     for field in form:
         if field.errors:

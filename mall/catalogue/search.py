@@ -50,6 +50,7 @@ from wtforms.validators import Length, NumberRange, Optional, StopValidation
 from mall.catalogue.labels import LABELS
 from mall.catalogue.models import Issue, Product, ProductFormat, Theme
 from mall.extensions import db
+from mall.forms import MallQueryForm
 from mall.i18n import localized
 from mall.pagination import MAX_PAGE
 from mall.posts.models import Post, PostStatus
@@ -355,7 +356,7 @@ class _OptionalIntegerField(IntegerField):
             raise StopValidation
 
 
-class SearchForm(Form):
+class SearchForm(MallQueryForm):
     """The search form, read from the query string: a GET form changes nothing, so it has
     no CSRF token, and its URL can be bookmarked and shared."""
 

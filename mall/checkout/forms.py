@@ -7,7 +7,6 @@ import secrets
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, StringField
 from wtforms.validators import (
     AnyOf,
@@ -21,7 +20,8 @@ from wtforms.validators import (
 )
 
 from mall.accounts.forms import STRIP, AddressForm, country_choices
-from mall.cart.forms import MAX_ID
+from mall.columns import MAX_ID
+from mall.forms import MallForm
 from mall.orders.models import PaymentMethod
 from mall.shipping.zones import UnknownCountry, country_codes, normalise_country
 
@@ -75,7 +75,7 @@ class CheckoutAddressForm(AddressForm):
             raise ValidationError(str(unknown.message)) from None
 
 
-class SavedAddressForm(FlaskForm):
+class SavedAddressForm(MallForm):
     """A signed-in buyer ships to one of their saved addresses."""
 
     address_id = IntegerField(
@@ -83,12 +83,12 @@ class SavedAddressForm(FlaskForm):
     )
 
 
-class ShippingForm(FlaskForm):
+class ShippingForm(MallForm):
     """Only the CSRF token: each post's choice is a radio group named `method-<post id>`,
     checked by the view against the options that post offers."""
 
 
-class PlaceOrderForm(FlaskForm):
+class PlaceOrderForm(MallForm):
     """The review page's confirmation: the quote the buyer read, the fingerprint of what
     was priced, how they pay, and the form's one-time key."""
 
@@ -106,11 +106,11 @@ class PlaceOrderForm(FlaskForm):
     )
 
 
-class TestCardForm(FlaskForm):
+class TestCardForm(MallForm):
     """Test mode's two buttons: Stripe's test card that pays, and the one that is declined."""
 
     card = StringField(validators=[InputRequired(), AnyOf(["success", "decline"])])
 
 
-class CancelOrderForm(FlaskForm):
+class CancelOrderForm(MallForm):
     """Only the CSRF token."""

@@ -12,7 +12,6 @@ from babel.numbers import get_currency_name
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -33,6 +32,7 @@ from wtforms.validators import (
 
 from mall.accounts.passwords import MAX_PASSWORD_LENGTH
 from mall.columns import utcnow
+from mall.forms import MallForm
 from mall.money import Money, known_currencies, precision
 from mall.operator.models import PaymentChannel
 from mall.orders.references import InvalidReference, parse_payment_reference
@@ -95,7 +95,7 @@ def currency_choices() -> list[tuple[str, str]]:
     ]
 
 
-class StaffSignInForm(FlaskForm):
+class StaffSignInForm(MallForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
@@ -106,7 +106,7 @@ class StaffSignInForm(FlaskForm):
     )
 
 
-class RecordPaymentForm(FlaskForm):
+class RecordPaymentForm(MallForm):
     reference = StringField(
         _l("Payment reference"),
         validators=[DataRequired(), Length(max=64)],

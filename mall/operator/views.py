@@ -23,14 +23,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
 from mall.accounts.services import SignInFailed
 from mall.accounts.signing import client_address
 from mall.accounts.throttling import Throttled
 from mall.columns import utcnow
 from mall.extensions import db
-from mall.hosts import local_path
+from mall.forms import MallForm
+from mall.hosts import local_path_under
 from mall.i18n import money_filter
 from mall.mail import MailError, send_templated_mail
 from mall.operator.auth import (
@@ -98,7 +98,7 @@ def _stale_rates() -> list[str]:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> ResponseReturnValue:
-    goal = _operator_path(request.args.get("next"))
+    goal = local_path_under(request.args.get("next"), bp.url_prefix)
     if current_operator() is not None and request.method == "GET":
         return redirect(goal or url_for("operator.payments"))
     form = StaffSignInForm()
@@ -145,16 +145,9 @@ def index() -> ResponseReturnValue:
     return redirect(url_for("operator.payments"))
 
 
-def _operator_path(value: str | None) -> str | None:
-    """`value` if it is a path under /operator on this host, else None."""
-    if not value:
-        return None
-    path = local_path(value)
-    return path if path == value and path.startswith(bp.url_prefix + "/") else None
-
 
 def _throttled(
-    form: FlaskForm, throttled: Throttled, now: datetime, goal: str | None
+    form: MallForm, throttled: Throttled, now: datetime, goal: str | None
 ) -> ResponseReturnValue:
     wait = throttled.retry_at - now
     form.form_errors.append(

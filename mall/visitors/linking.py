@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from mall.hosts import is_mall_host
+from mall.hosts import is_mall_host, is_plain_url
 from mall.visitors.models import LinkToken, Visitor
 
 LINK_SECONDS = 60
@@ -47,6 +47,8 @@ def _serializer() -> URLSafeTimedSerializer:
 def mall_target(url: str, scheme: str) -> SplitResult | None:
     """`url` parsed, if it is an absolute address on one of the mall's hosts with the
     current scheme; otherwise None."""
+    if not is_plain_url(url):
+        return None
     try:
         target = urlsplit(url)
     except ValueError:

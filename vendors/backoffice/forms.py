@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -20,17 +19,18 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from mall.catalogue.labels import label
 from mall.catalogue.models import Condition, ProductFormat, StockReason
+from mall.forms import MallForm
 from mall.i18n import language_name
 from mall.operator.models import StaffRole
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(MallForm):
     """A button that changes one thing (pack, mark delivered): its CSRF token is all it has."""
 
 
-class ShipForm(FlaskForm):
+class ShipForm(MallForm):
     tracking_number = StringField(
         _l("Tracking number (S10)"),
         filters=STRIP,
@@ -40,7 +40,7 @@ class ShipForm(FlaskForm):
     )
 
 
-class TrackingRangeForm(FlaskForm):
+class TrackingRangeForm(MallForm):
     service = StringField(_l("Service indicator"), filters=STRIP,
                           validators=[InputRequired(), Length(min=2, max=2)],
                           description=_l("Two letters: R… registered, E… EMS, C… or V… "
@@ -51,7 +51,7 @@ class TrackingRangeForm(FlaskForm):
                                                        NumberRange(0, 99_999_999)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(MallForm):
     name = StringField(_l("Name"), filters=STRIP, validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("Email address"), filters=STRIP,
                        validators=[InputRequired(), Email(check_deliverability=False),
@@ -66,7 +66,7 @@ class InviteForm(FlaskForm):
         ]
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(MallForm):
     body = TextAreaField(_l("Your answer"), filters=STRIP,
                          validators=[InputRequired(), Length(min=2, max=10_000)])
 
@@ -75,7 +75,7 @@ def issue_form(locales: list[str], theme_choices: list[tuple[str, str]], **kwarg
     """The issue form for a post that writes in `locales`: a title and a description field
     per language, so every translation is typed where it belongs."""
 
-    class IssueForm(FlaskForm):
+    class IssueForm(MallForm):
         slug = StringField(_l("Address (slug)"), filters=STRIP,
                            validators=[InputRequired(), Length(max=120)],
                            description=_l("Part of the issue's web address, e.g. "
@@ -106,7 +106,7 @@ def issue_form(locales: list[str], theme_choices: list[tuple[str, str]], **kwarg
     return form
 
 
-class ProductForm(FlaskForm):
+class ProductForm(MallForm):
     sku = StringField(_l("SKU"), filters=STRIP, validators=[InputRequired(), Length(max=40)])
     format = SelectField(_l("Format"))
     condition = SelectField(_l("Condition"))
@@ -131,7 +131,7 @@ class ProductForm(FlaskForm):
         ]
 
 
-class StockForm(FlaskForm):
+class StockForm(MallForm):
     delta = IntegerField(_l("Change"), validators=[InputRequired(),
                                                    NumberRange(-1_000_000, 1_000_000)],
                          description=_l("Positive to add (received), negative to take away."))
@@ -147,7 +147,7 @@ class StockForm(FlaskForm):
 def settings_form(languages: dict[str, str], **kwargs: Any) -> Any:
     """The storefront's settings, with a name and a slogan field per language it may use."""
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(MallForm):
         locales = SelectMultipleField(_l("Languages of the shop"), validators=[InputRequired()])
         default_locale = SelectField(_l("Default language"))
         primary_color = StringField(_l("Main colour"), filters=STRIP,
@@ -174,9 +174,9 @@ def settings_form(languages: dict[str, str], **kwargs: Any) -> Any:
     return form
 
 
-class ImportForm(FlaskForm):
+class ImportForm(MallForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
 
 
-class PictureForm(FlaskForm):
+class PictureForm(MallForm):
     picture = FileField(_l("Picture (JPEG, PNG or WebP)"), validators=[FileRequired()])

@@ -17,7 +17,7 @@ from mall.accounts.signing import client_address
 from mall.accounts.throttling import Throttled
 from mall.columns import utcnow
 from mall.extensions import db
-from mall.hosts import local_path
+from mall.hosts import local_path_under
 from mall.operator.auth import (
     NotAllowedHere,
     authenticate_staff,
@@ -40,7 +40,7 @@ from vendors.backoffice.blueprint import bp
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> ResponseReturnValue:
     post = current_post()
-    goal = _manage_path(request.args.get("next"))
+    goal = local_path_under(request.args.get("next"), bp.url_prefix)
     if staff_of(post) is not None and request.method == "GET":
         return redirect(goal or url_for(".dashboard"))
     form = StaffSignInForm()
@@ -76,13 +76,6 @@ def sign_out() -> ResponseReturnValue:
     end_staff_session()
     return redirect(url_for(".sign_in"))
 
-
-def _manage_path(value: str | None) -> str | None:
-    """`value` if it is a path under /manage on this host, else None."""
-    if not value:
-        return None
-    path = local_path(value)
-    return path if path == value and path.startswith(bp.url_prefix + "/") else None
 
 
 def _throttled(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
+from mall.forms import MallForm
 
-class ContactForm(FlaskForm):
+
+class ContactForm(MallForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email address"), validators=[DataRequired(), Email(), Length(max=254)]

@@ -42,6 +42,7 @@ from mall.extensions import db
 from mall.i18n import localized, money_filter
 from mall.orders.models import Order, PaymentMethod, Quote
 from mall.orders.placement import (
+    CartChanged,
     EmptyCart,
     MissingShipping,
     OutOfStock,
@@ -105,7 +106,7 @@ def place() -> ResponseReturnValue:
             db.session,
             checkout.cart,
             order_request(state, checkout.visitor, checkout.buyer, str(get_locale() or "en"),
-                          method, key),
+                          method, key, pricing),
             quote,
             now,
             reservation(method),
@@ -119,6 +120,11 @@ def place() -> ResponseReturnValue:
     except QuoteExpired:
         db.session.rollback()
         return _requote(checkout, state, quote, form)
+    except CartChanged:
+        db.session.rollback()
+        message = _("Your cart changed while the order was being placed. Please check the "
+                    "order again and confirm.")
+        return render_review(checkout, state, quote=quote, form=form, message=message, status=409)
     except PostNotSelling as closed:
         db.session.rollback()
         flash(post_closed_message(closed.post), "error")

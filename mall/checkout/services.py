@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 from mall.accounts.models import Buyer
 from mall.cart.models import Cart
 from mall.cart.services import CartError, add_to_cart, cart_for, cart_summary
-from mall.cart.summary import CartSummary, PostGroup
+from mall.cart.summary import CartSummary, PostGroup, SummaryLine
 from mall.checkout.models import AttemptStatus, PaymentAttempt
 from mall.mail import MailError, send_templated_mail
 from mall.money import Money, money_sum
@@ -242,6 +242,8 @@ class CheckoutPricing:
     total: Money
     #: Changes whenever anything that priced the order changes (see module docstring).
     fingerprint: str
+    #: Cart lines (or parts of lines) that cannot be bought now, left out of the order.
+    left_out: tuple[SummaryLine, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -267,9 +269,10 @@ def price_checkout(
     `place_order` will. Raises `EmptyCart`, `PostNotSelling`, `ShippingNeeded` and
     `UnknownCountry`."""
     table = quote_table(quote)
-    summary = cart_summary(session, cart, quote.currency, table, quote.spread_bps)
+    whole = cart_summary(session, cart, quote.currency, table, quote.spread_bps)
+    summary = whole.buyable()
     if summary.is_empty:
-        raise EmptyCart("the cart is empty")
+        raise EmptyCart("nothing in the cart can be bought")
     for group in summary.groups:
         if not group.post.is_live:
             raise PostNotSelling(group.post)
@@ -299,6 +302,7 @@ def price_checkout(
         shipping=shipping_total,
         total=goods + shipping_total,
         fingerprint=_fingerprint(quote, country, posts),
+        left_out=whole.unavailable_lines,
     )
 
 
@@ -334,7 +338,10 @@ def order_request(
     locale: str,
     method: PaymentMethod,
     placement_key: str,
+    pricing: CheckoutPricing,
 ) -> OrderRequest:
+    """The order as the buyer confirmed it: exactly the lines (and quantities) of `pricing`,
+    whatever was added to the cart since."""
     return OrderRequest(
         visitor_id=visitor.id,
         buyer_id=buyer.id if buyer is not None else None,
@@ -344,6 +351,7 @@ def order_request(
         shipping=dict(state.shipping),
         payment_method=method,
         placement_key=placement_key,
+        lines={line.line_id: line.quantity for line in pricing.summary.lines},
     )
 
 

@@ -105,6 +105,13 @@ def empty_cart() -> ResponseReturnValue:
     return redirect(url_for("cart.page"), 303)
 
 
+def nothing_to_buy() -> ResponseReturnValue:
+    """The cart holds lines, but none can be bought now (sold out, off sale)."""
+    flash(_("Nothing in your cart can be bought now: what is there is sold out or no longer "
+            "on sale."), "error")
+    return redirect(url_for("cart.page"), 303)
+
+
 def checkout_state() -> CheckoutState | None:
     return CheckoutState.load(session.get(STATE_KEY))
 
@@ -200,7 +207,9 @@ def shipping() -> ResponseReturnValue:
     summary = cart_summary(
         db.session, checkout.cart, display_currency(), rate_table(),
         configured_spread_bps(current_app.config),
-    )
+    ).buyable()
+    if summary.is_empty:
+        return nothing_to_buy()
     try:
         options = shipping_options(db.session, summary, state.address.country)
     except UnknownCountry:
@@ -337,8 +346,8 @@ def priced_or_redirect(
         return price_checkout(
             db.session, checkout.cart, state.address.country, state.shipping, quote
         )
-    except EmptyCart:
-        return empty_cart()
+    except EmptyCart:  # the cart has lines (see current_checkout), none buyable
+        return nothing_to_buy()
     except PostNotSelling as closed:
         db.session.rollback()
         flash(post_closed_message(closed.post), "error")

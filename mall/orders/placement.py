@@ -46,6 +46,10 @@ class QuoteExpired(PlacementError):
     pass
 
 
+class CartChanged(PlacementError):
+    """A reviewed line left the cart or shrank while the order was being placed."""
+
+
 class PostNotSelling(PlacementError):
     def __init__(self, post: Post) -> None:
         super().__init__(f"post {post.code} is not live")
@@ -99,6 +103,9 @@ class OrderRequest:
     payment_method: PaymentMethod
     #: The checkout form's one-time key.
     placement_key: str
+    #: What the buyer reviewed: {cart line id: quantity}. Only these are placed, and only
+    #: they leave the cart; None places the whole cart as it is.
+    lines: Mapping[int, int] | None = None
 
 
 def lock_quote(
@@ -148,6 +155,9 @@ def place_order(
     if quote.expires_at <= now:
         raise QuoteExpired(f"quote {quote.id} expired at {quote.expires_at}")
     lines = _cart_lines(session, cart)
+    remaining: dict[int, int] = {}
+    if request.lines is not None:
+        lines, remaining = _reviewed(lines, request.lines)
     if not lines:
         raise EmptyCart("the cart is empty")
     for line in lines:
@@ -158,7 +168,7 @@ def place_order(
             _take_stock(session, lines)
             order = _build_order(session, lines, request, quote, now, reserve_for,
                                  default_commission_bps)
-            session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
+            _leave_cart(session, cart, lines, remaining)
             session.flush()
     except IntegrityError:
         # Another request placed the same checkout form first: that order is the answer.
@@ -184,6 +194,41 @@ def _cart_lines(session: Session, cart: Cart) -> list[CartLine]:
             .order_by(CartLine.post_id, CartLine.product_id)
         )
     )
+
+
+def _reviewed(
+    lines: list[CartLine], reviewed: Mapping[int, int]
+) -> tuple[list[CartLine], dict[int, int]]:
+    """The cart lines the buyer reviewed, each set to the quantity reviewed (the ORM objects
+    are changed in the session, then settled by `_leave_cart`), with what is left of each
+    in the cart afterwards. A line added meanwhile is not among them; a reviewed line that
+    vanished or shrank means the review no longer holds."""
+    by_id = {line.id: line for line in lines}
+    chosen, remaining = [], {}
+    for line_id, quantity in reviewed.items():
+        line = by_id.get(line_id)
+        if line is None or line.quantity < quantity or quantity < 1:
+            raise CartChanged(f"cart line {line_id} is not as reviewed")
+        remaining[line.id] = line.quantity - quantity
+        line.quantity = quantity
+        chosen.append(line)
+    chosen.sort(key=lambda line: (line.post_id, line.product_id))
+    return chosen, remaining
+
+
+def _leave_cart(
+    session: Session, cart: Cart, placed: list[CartLine], remaining: dict[int, int]
+) -> None:
+    """Take what was placed out of the cart, and nothing else."""
+    if not remaining:  # the whole cart was placed
+        session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
+        return
+    for line in placed:
+        left = remaining[line.id]
+        if left:
+            line.quantity = left
+        else:
+            session.delete(line)
 
 
 def _take_stock(session: Session, lines: list[CartLine]) -> None:

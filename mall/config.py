@@ -70,8 +70,16 @@ class Config:
     GUEST_ORDER_LINK_MAX_AGE = 90 * 24 * 3600
     #: Failed sign-ins allowed per account and per client address within the window.
     SIGN_IN_THROTTLE_WINDOW = 15 * 60
+    #: Failures from one address at one account before each next try waits 1 s, 2 s, 4 s…
+    SIGN_IN_FREE_FAILURES = 3
+    #: Failures at one account (any address) in the window before only known devices and
+    #: browsers unlocked by the mailed link may try.
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+    #: How long a browser stays known to an account it signed in from (seconds).
+    KNOWN_DEVICE_LIFETIME = 180 * 24 * 3600
+    #: How long the mailed unlock link works (seconds).
+    UNLOCK_LINK_MAX_AGE = 3600
     #: Password-reset links: lifetime in seconds; mails per account and requests per
     #: address within the throttling window.
     PASSWORD_RESET_MAX_AGE = 3600

@@ -76,11 +76,14 @@ def register_buyer(
     return buyer
 
 
-def authenticate(session: Session, email: str, password: str, address: str, now: datetime) -> Buyer:
+def authenticate(
+    session: Session, email: str, password: str, address: str, now: datetime,
+    *, known_device: bool = False,
+) -> Buyer:
     """The buyer with this email and password, or SignInFailed; Throttled (without looking
-    at the password at all) after too many failures for this account or this address."""
+    at the password at all) when this try is not to be heard (mall.accounts.throttling)."""
     email = normalize_email(email)
-    check_sign_in(session, email, address, now)
+    check_sign_in(session, email, address, now, known_device=known_device)
     buyer = find_buyer(session, email)
     if buyer is None:
         waste_time_like_a_verification(password)

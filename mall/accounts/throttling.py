@@ -1,8 +1,19 @@
-"""Throttling password guessing, per account and per client address, from a table of
-attempts (so every worker process and every host sees the same counts).
+"""Throttling password guessing, from a table of attempts (so every worker process and every
+host sees the same counts), in three layers (see docs/decisions.md, "Sign-in throttling"):
 
-A limit is "at most N counted attempts in the window". What a refusal says is when the
-oldest of those N leaves the window: the moment the next try will be heard."""
+1. Per account *and* address, a progressive delay: a few free failures, then each further
+   failure doubles the wait before the next try from there is heard. An attacker's address
+   slows down; the owner at home does not.
+2. Per account, a limit of failures in the window: beyond it, only a browser the account
+   signed in from before (its "known device" cookie), or one that opened the unlock link
+   mailed to the owner, may still try. The owner is never locked out of their own account.
+3. Per address, a limit of failures in the window (a shared address is bounded by the
+   window, and known devices pass).
+
+Counting is atomic: on PostgreSQL the attempt's keys are locked for the transaction
+(advisory locks) before the counts are read, so thirty guesses sent at once are heard one
+after another; SQLite serialises every writing transaction already (mall.database). What a
+refusal says is when the next try will be heard."""
 
 from __future__ import annotations
 
@@ -18,9 +29,11 @@ from mall.accounts.models import AttemptKind, SignInAttempt
 
 @dataclass(frozen=True, slots=True)
 class Throttled(Exception):
-    """Too many attempts: nothing is checked before `retry_at`."""
+    """Too many attempts: nothing is checked before `retry_at`. `account_locked`: the
+    account's own limit was reached (the owner may unlock this browser by mail)."""
 
     retry_at: datetime
+    account_locked: bool = False
 
 
 def window() -> timedelta:
@@ -74,28 +87,63 @@ def _last_success(session: Session, email: str) -> datetime | None:
     )
 
 
-def check_sign_in(session: Session, email: str, address: str, now: datetime) -> None:
-    """Raise Throttled when this account, or this address, has failed too often.
+def lock_for_counting(session: Session, *keys: str) -> None:
+    """Serialise attempts on the same keys until the transaction ends (PostgreSQL advisory
+    locks, taken in one order so two requests never wait on each other)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: every writing transaction holds the database's write lock
+    for key in sorted(set(keys)):
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
-    An account's count restarts after its own successful sign-in (or password reset); an
-    address's count does not, so signing in to one's own account does not buy more guesses
-    at others'."""
+
+def check_sign_in(
+    session: Session, email: str, address: str, now: datetime, *, known_device: bool = False
+) -> None:
+    """Raise Throttled when this try is not to be heard (see the module docstring).
+
+    An account's count restarts after its own successful sign-in; an address's does not, so
+    signing in to one's own account buys no more guesses at others'."""
     config = current_app.config
+    lock_for_counting(session, "account:" + email, "address:" + address)
     failed = [SignInAttempt.kind == AttemptKind.SIGN_IN, SignInAttempt.succeeded.is_(False)]
     account = [*failed, SignInAttempt.email == email]
     last_success = _last_success(session, email)
     if last_success is not None:
         account.append(SignInAttempt.created_at > last_success)
+    delay_until = _progressive(session, [*account, SignInAttempt.client_address == address], now)
+    if delay_until is not None and delay_until > now:
+        raise Throttled(delay_until)
+    if known_device:
+        return
     by_account = _retry_at(session, config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"], account, now)
+    if by_account is not None:
+        raise Throttled(by_account, account_locked=True)
     by_address = _retry_at(
         session,
         config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
         [*failed, SignInAttempt.client_address == address],
         now,
     )
-    latest = max((t for t in (by_account, by_address) if t is not None), default=None)
-    if latest is not None:
-        raise Throttled(latest)
+    if by_address is not None:
+        raise Throttled(by_address)
+
+
+def _progressive(
+    session: Session, where: list[ColumnElement[bool]], now: datetime
+) -> datetime | None:
+    """Past `SIGN_IN_FREE_FAILURES` failures from this address at this account, each next
+    try waits 1 s, then 2, 4, 8… (at most the window): when that wait ends, else None."""
+    config = current_app.config
+    rows = session.execute(
+        select(func.count(), func.max(SignInAttempt.created_at))
+        .where(SignInAttempt.created_at > now - window(), *where)
+    ).one()
+    failures, last = int(rows[0]), rows[1]
+    free = int(config["SIGN_IN_FREE_FAILURES"])
+    if failures <= free or last is None:
+        return None
+    seconds = min(2 ** min(failures - free - 1, 20), window().total_seconds())
+    return last + timedelta(seconds=seconds)
 
 
 def check_address(session: Session, kind: AttemptKind, address: str, now: datetime) -> None:

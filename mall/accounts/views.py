@@ -6,8 +6,6 @@ its own host (Flask-WTF's referrer check refuses a form posted across hosts over
 from __future__ import annotations
 
 import contextlib
-import math
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -22,11 +20,11 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from mall.accounts.devices import is_known_device, remember_device, unlocked_key
 from mall.accounts.forms import (
     ChangePasswordForm,
     RegisterForm,
@@ -34,11 +32,14 @@ from mall.accounts.forms import (
     ResetRequestForm,
     SignInForm,
 )
+from mall.accounts.lockout import mail_unlock_link, throttled_page
 from mall.accounts.services import (
     EmailTaken,
     SignInFailed,
     authenticate,
     change_password,
+    find_buyer,
+    normalize_email,
     register_buyer,
     request_password_reset,
     reset_password,
@@ -59,6 +60,7 @@ from mall.extensions import db, login_manager
 from mall.forms import MallForm
 from mall.hosts import ANY_SITE
 from mall.mail import MailError, send_templated_mail
+from mall.operator.auth import STAFF_PREFIX, find_staff
 from mall.transaction import keep_changes
 from mall.visitors.context import current_visitor
 
@@ -88,17 +90,24 @@ def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     if form.validate_on_submit():
         now = utcnow()
+        key = normalize_email(form.email.data)
         try:
             buyer = authenticate(
-                db.session, form.email.data, form.password.data, client_address(), now
+                db.session, form.email.data, form.password.data, client_address(), now,
+                known_device=is_known_device(key),
             )
         except Throttled as throttled:
-            return _throttled("accounts/sign_in.html", form, throttled, now, goal=goal)
+            owner = find_buyer(db.session, key) if throttled.account_locked else None
+            if owner is not None:
+                mail_unlock_link(db.session, key, owner.email, owner.password_hash,
+                                 owner.preferred_locale, client_address(), now)
+            return throttled_page("accounts/sign_in.html", form, throttled, now, goal=goal)
         except SignInFailed:
             keep_changes()  # the failure counts
             form.form_errors.append(_("That email address and password do not match."))
             return render_template("accounts/sign_in.html", form=form, goal=goal), 400
         start_session(buyer, remember=form.remember.data, now=now)
+        remember_device(key)
         return _go_on(goal, _("Welcome back, %(name)s.", name=buyer.name))
     return _form_page("accounts/sign_in.html", form, goal=goal)
 
@@ -119,7 +128,7 @@ def register() -> ResponseReturnValue:
                 now=now,
             )
         except Throttled as throttled:
-            return _throttled("accounts/register.html", form, throttled, now, goal=goal)
+            return throttled_page("accounts/register.html", form, throttled, now, goal=goal)
         except EmailTaken:
             keep_changes()  # the refusal counts against this address
             form.email.errors.append(
@@ -147,6 +156,26 @@ def sign_out_everywhere(site: str) -> ResponseReturnValue:
     return redirect("/")
 
 
+@bp.get("/unlock/<token>", subdomain=ANY_SITE, endpoint="unlock")
+def unlock(site: str, token: str) -> ResponseReturnValue:
+    """The mailed link: this browser becomes known to the account (buyer's or staff's), so
+    its owner can sign in while strangers stay throttled."""
+    key = unlocked_key(token, lambda key: _password_hash_of(key))
+    if key is None:
+        return render_template("accounts/unlock_invalid.html"), 400
+    remember_device(key)
+    flash(_("This browser is recognised now: sign in as usual."), "success")
+    return redirect("/")
+
+
+def _password_hash_of(key: str) -> str | None:
+    if key.startswith(STAFF_PREFIX):
+        staff = find_staff(db.session, key.removeprefix(STAFF_PREFIX))
+        return staff.password_hash if staff is not None else None
+    buyer = find_buyer(db.session, key)
+    return buyer.password_hash if buyer is not None else None
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password() -> ResponseReturnValue:
@@ -160,7 +189,7 @@ def password() -> ResponseReturnValue:
                 visitor=current_visitor(), address=client_address(), now=now,
             )
         except Throttled as throttled:
-            return _throttled("accounts/password.html", form, throttled, now)
+            return throttled_page("accounts/password.html", form, throttled, now)
         except SignInFailed:
             keep_changes()  # the attempt counts
             form.current.errors.append(_("That is not your current password."))
@@ -183,7 +212,7 @@ def reset_request() -> ResponseReturnValue:
         try:
             buyer = request_password_reset(db.session, form.email.data, client_address(), now)
         except Throttled as throttled:
-            return _throttled("accounts/reset_request.html", form, throttled, now)
+            return throttled_page("accounts/reset_request.html", form, throttled, now)
         if buyer is not None:
             _mail(buyer.email, "password_reset", _l("Choose a new stamps.post password"),
                   buyer.preferred_locale, buyer=buyer, minutes=_reset_minutes(),
@@ -216,18 +245,6 @@ def reset_password_with_token(token: str) -> ResponseReturnValue:
 def _form_page(template: str, form: MallForm, **context: Any) -> ResponseReturnValue:
     """The form, as a first view (200) or back with its errors (400), nothing lost."""
     return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
-
-
-def _throttled(
-    template: str, form: MallForm, throttled: Throttled, now: datetime, **context: Any
-) -> ResponseReturnValue:
-    wait = throttled.retry_at - now
-    form.form_errors.append(
-        _("Too many attempts. For your safety this is paused: please try again %(when)s.",
-          when=format_timedelta(wait, add_direction=True, threshold=1.1))
-    )
-    headers = {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
-    return render_template(template, form=form, **context), 429, headers
 
 
 def _go_on(goal: str | None, welcome: str) -> ResponseReturnValue:

@@ -57,9 +57,12 @@ class NotAllowedHere(Exception):
     staff at the operator's, or a deactivated account)."""
 
 
+STAFF_PREFIX = "staff:"
+
+
 def throttle_key(email: str) -> str:
     """What staff attempts are counted under, per account (see the module docstring)."""
-    return ("staff:" + normalize_email(email))[:254]
+    return (STAFF_PREFIX + normalize_email(email))[:254]
 
 
 def find_staff(session: Session, email: str) -> StaffMember | None:
@@ -75,6 +78,7 @@ def authenticate_staff(
     *,
     roles: Collection[StaffRole] = (StaffRole.OPERATOR,),
     post_id: int | None = None,
+    known_device: bool = False,
 ) -> StaffMember:
     """The active staff member with this email and password, with one of `roles`, working
     for `post_id` (None: the operator, who works for no post).
@@ -84,7 +88,7 @@ def authenticate_staff(
     `NotAllowedHere` when the password is right but the account is deactivated, has
     another role or works for another post."""
     key = throttle_key(email)
-    check_sign_in(session, key, address, now)
+    check_sign_in(session, key, address, now, known_device=known_device)
     staff = find_staff(session, email)
     if staff is None:
         waste_time_like_a_verification(password)

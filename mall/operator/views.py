@@ -6,8 +6,6 @@ Registered on the portal host only: a storefront has no `/operator`."""
 from __future__ import annotations
 
 import contextlib
-import math
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -20,16 +18,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_timedelta, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from mall.accounts.devices import is_known_device, remember_device
+from mall.accounts.lockout import offer_staff_unlock, throttled_page
 from mall.accounts.services import SignInFailed
 from mall.accounts.signing import client_address
 from mall.accounts.throttling import Throttled
 from mall.columns import utcnow
 from mall.extensions import db
-from mall.forms import MallForm
 from mall.hosts import local_path_under
 from mall.i18n import money_filter
 from mall.mail import MailError, send_templated_mail
@@ -42,6 +41,7 @@ from mall.operator.auth import (
     end_staff_sessions,
     operator_required,
     start_staff_session,
+    throttle_key,
 )
 from mall.operator.demo import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD
 from mall.operator.forms import RecordPaymentForm, StaffSignInForm
@@ -106,10 +106,12 @@ def sign_in() -> ResponseReturnValue:
         now = utcnow()
         try:
             staff = authenticate_staff(
-                db.session, form.email.data, form.password.data, client_address(), now
+                db.session, form.email.data, form.password.data, client_address(), now,
+                known_device=is_known_device(throttle_key(form.email.data)),
             )
         except Throttled as throttled:
-            return _throttled(form, throttled, now, goal)
+            offer_staff_unlock(form.email.data, throttled, now)
+            return throttled_page("operator/sign_in.html", form, throttled, now, goal=goal)
         except SignInFailed:
             keep_changes()  # the failure counts
             form.form_errors.append(_("That email address and password do not match."))
@@ -122,6 +124,7 @@ def sign_in() -> ResponseReturnValue:
             )
             return render_template("operator/sign_in.html", form=form, goal=goal), 403
         start_staff_session(staff, now)
+        remember_device(throttle_key(staff.email))
         flash(_("Signed in to the operator's desk as %(name)s.", name=staff.name), "success")
         return redirect(goal or url_for("operator.payments"))
     status = 400 if form.is_submitted() else 200
@@ -144,18 +147,6 @@ def sign_out() -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     return redirect(url_for("operator.payments"))
 
-
-
-def _throttled(
-    form: MallForm, throttled: Throttled, now: datetime, goal: str | None
-) -> ResponseReturnValue:
-    wait = throttled.retry_at - now
-    form.form_errors.append(
-        _("Too many attempts. For your safety this is paused: please try again %(when)s.",
-          when=format_timedelta(wait, add_direction=True, threshold=1.1))
-    )
-    headers = {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
-    return render_template("operator/sign_in.html", form=form, goal=goal), 429, headers
 
 
 # --- the payment desk ---------------------------------------------------------------------

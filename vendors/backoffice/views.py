@@ -4,14 +4,12 @@ dashboard. Every page but these (and accepting an invitation) goes through `staf
 
 from __future__ import annotations
 
-import math
-from datetime import datetime
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
+from mall.accounts.devices import is_known_device, remember_device
+from mall.accounts.lockout import offer_staff_unlock, throttled_page
 from mall.accounts.services import SignInFailed
 from mall.accounts.signing import client_address
 from mall.accounts.throttling import Throttled
@@ -25,6 +23,7 @@ from mall.operator.auth import (
     end_staff_session,
     end_staff_sessions,
     start_staff_session,
+    throttle_key,
 )
 from mall.operator.forms import StaffSignInForm
 from mall.operator.models import StaffRole
@@ -50,9 +49,11 @@ def sign_in() -> ResponseReturnValue:
             staff = authenticate_staff(
                 db.session, form.email.data, form.password.data, client_address(), now,
                 roles=POST_ROLES, post_id=post.id,
+                known_device=is_known_device(throttle_key(form.email.data)),
             )
         except Throttled as throttled:
-            return _throttled(form, throttled, now, goal)
+            offer_staff_unlock(form.email.data, throttled, now)
+            return throttled_page("backoffice/sign_in.html", form, throttled, now, goal=goal)
         except (SignInFailed, NotAllowedHere):
             # Another post's staff (or the operator) is told no more than a wrong password:
             # this host does not confirm who works where.
@@ -60,6 +61,7 @@ def sign_in() -> ResponseReturnValue:
             form.form_errors.append(_("That email address and password do not match."))
             return render_template("backoffice/sign_in.html", form=form, goal=goal), 400
         start_staff_session(staff, now)
+        remember_device(throttle_key(staff.email))
         flash(_("Signed in to the back office as %(name)s.", name=staff.name), "success")
         return redirect(goal or url_for(".dashboard"))
     status = 400 if form.is_submitted() else 200
@@ -76,18 +78,6 @@ def sign_out() -> ResponseReturnValue:
     end_staff_session()
     return redirect(url_for(".sign_in"))
 
-
-
-def _throttled(
-    form: StaffSignInForm, throttled: Throttled, now: datetime, goal: str | None
-) -> ResponseReturnValue:
-    wait = throttled.retry_at - now
-    form.form_errors.append(
-        _("Too many attempts. For your safety this is paused: please try again %(when)s.",
-          when=format_timedelta(wait, add_direction=True, threshold=1.1))
-    )
-    headers = {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
-    return render_template("backoffice/sign_in.html", form=form, goal=goal), 429, headers
 
 
 # --- pages --------------------------------------------------------------------------------

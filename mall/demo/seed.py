@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from mall.catalogue.models import Collection, Issue, Product, Theme
 from mall.catalogue.search import rebuild_index
 from mall.content.models import NewsItem, Page, PageKind
+from mall.demo.backoffice import seed_back_office
 from mall.demo.buyer import seed_demo_buyer
 from mall.demo.history import seed_history
 from mall.demo.issues import build_issues
@@ -68,6 +69,7 @@ def seed(session: Session) -> SeedReport:
         seed_shipping_methods(session, post, report)  # mall/demo/shipping.py
         seed_demo_post_staff(session, post, report)  # mall/operator/demo.py: back office
         seed_history(session, post, rates, report)  # mall/demo/history.py: past sales
+        seed_back_office(session, post, report)  # mall/demo/backoffice.py: work to do
     session.flush()
     seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account
     seed_demo_buyer(session, report)

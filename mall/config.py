@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +160,8 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105
+    #: Uploaded pictures go to the machine's temporary folder, never the checkout.
+    MEDIA_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-media")
     STRIPE_MAX_NETWORK_RETRIES = 0
     WTF_CSRF_ENABLED = True
     #: Cheap hashes: the suite signs in hundreds of times (the algorithm stays argon2id).

@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp
     from vendors.backoffice import catalogue as _catalogue_pages  # noqa: F401
+    from vendors.backoffice import content as _content_pages  # noqa: F401
     from vendors.backoffice import fulfilment as _fulfilment_pages  # noqa: F401
     from vendors.backoffice import inbox as _inbox_pages  # noqa: F401
     from vendors.backoffice import sales as _sales_pages  # noqa: F401

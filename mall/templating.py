@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 
 from mall.catalogue.labels import label
+from mall.content.markdown import render_markdown
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label
 
 

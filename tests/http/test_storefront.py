@@ -104,11 +104,18 @@ def test_content_pages(client, uruguay, path):
     kind = PageKind(path.strip("/"))
     assert client.get(UY + path).status_code == 404
     db.session.add(Page(post_id=uruguay.id, kind=kind, title={"es": "Título"},
-                        body={"es": "## Sección\n\nPrimer párrafo <b>sin</b> marcas."}))
+                        body={"es": "## Sección\n\nPrimer párrafo <b>sin</b> **marcas**.\n\n"
+                                    "<script>alert(1)</script> [x](javascript:alert(1)) "
+                                    "[museo](https://museo.example)"}))
     db.session.commit()
     html = client.get(UY + path).get_data(as_text=True)
     assert "<h2>Sección</h2>" in html
-    assert "&lt;b&gt;sin&lt;/b&gt;" in html  # content is text, never markup
+    article = html[html.index("<article"):html.index("</article>")]
+    assert "<strong>marcas</strong>" in article  # Markdown, sanitised:
+    assert "<b>" not in article
+    assert "<script" not in article
+    assert "javascript:" not in article
+    assert 'href="https://museo.example" rel="noopener noreferrer nofollow"' in article
 
 
 def test_news_list_and_item(client, uruguay):

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from mall.catalogue.models import Condition, Issue, Product, ProductFormat
 from mall.columns import utcnow
-from mall.content.models import ContactMessage
+from mall.content.models import ContactMessage, NewsItem
 from mall.extensions import db
 from mall.operator.demo import demo_post_staff
 from mall.operator.models import StaffMember, StaffRole
@@ -34,6 +34,8 @@ ARGUMENTS: dict[str, Callable[[Post], Any]] = {
     "issue_id": lambda post: _product(post).issue_id,
     "product_id": lambda post: _product(post).id,
     "staff_id": lambda post: _clerk(post).id,
+    "kind": lambda post: "faq",
+    "news_id": lambda post: _news(post).id,
 }
 
 WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
@@ -77,6 +79,14 @@ def _clerk(post: Post) -> StaffMember:
     return member
 
 
+def _news(post: Post) -> NewsItem:
+    item = NewsItem(post_id=post.id, slug=f"news-{next(_matrix_serial)}",
+                    published_on=date(2026, 1, 1), title={"en": "News"}, body={"en": "Text"})
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
 def _message(post: Post) -> ContactMessage:
     message = ContactMessage(post_id=post.id, name="Ana", email="ana@example.org",
                              subject="Hello", message="A question", locale="en")
@@ -114,12 +124,13 @@ def test_every_manage_route_answers_each_kind_of_visitor_as_it_should(app, clien
         assert required is not None, f"{rule.endpoint} is not guarded by staff_required"
         missing = rule.arguments - {"cc"} - set(ARGUMENTS)
         assert not missing, f"add sample values for {missing} of {rule.endpoint} to ARGUMENTS"
-        with app.test_request_context(base_url=base):
-            path = url_for(rule.endpoint, **{
-                name: ARGUMENTS[name](staff["uy"]) for name in rule.arguments - {"cc"}
-            })
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for who in WHO:
+                # Fresh sample rows for each visitor: one may delete what it was given.
+                with app.test_request_context(base_url=base):
+                    path = url_for(rule.endpoint, **{
+                        name: ARGUMENTS[name](staff["uy"]) for name in rule.arguments - {"cc"}
+                    })
                 become(client, who, staff, base)
                 data = {"csrf_token": csrf_token(client, base + "/contact")} \
                     if method == "POST" else None

@@ -180,3 +180,34 @@ class ImportForm(MallForm):
 
 class PictureForm(MallForm):
     picture = FileField(_l("Picture (JPEG, PNG or WebP)"), validators=[FileRequired()])
+
+
+def page_form(locales: dict[str, str], **kwargs: Any) -> Any:
+    """One of the shop's pages (history, about, FAQ): a title and a Markdown body per
+    language."""
+
+    class PageForm(MallForm):
+        pass
+
+    _translated(PageForm, locales, body_rows=True)
+    return PageForm(**kwargs)
+
+
+def news_form(locales: dict[str, str], **kwargs: Any) -> Any:
+    class NewsForm(MallForm):
+        slug = StringField(_l("Address (slug)"), filters=STRIP,
+                           validators=[InputRequired(), Length(max=120)])
+        published_on = DateField(_l("Date"), validators=[InputRequired()])
+
+    _translated(NewsForm, locales, body_rows=True)
+    return NewsForm(**kwargs)
+
+
+def _translated(form_class: Any, locales: dict[str, str], body_rows: bool) -> None:
+    for code, name in locales.items():
+        setattr(form_class, f"title_{code}", StringField(
+            _l("Title (%(language)s)", language=name), filters=STRIP,
+            validators=[Length(max=200)]))
+        setattr(form_class, f"body_{code}", TextAreaField(
+            _l("Text in %(language)s (Markdown: ## for a heading, **bold**, [link](https://…))",
+               language=name), filters=STRIP, validators=[Length(max=50_000)]))

@@ -22,29 +22,21 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from mall.accounts.devices import is_known_device, remember_device
-from mall.accounts.lockout import offer_staff_unlock, throttled_page
-from mall.accounts.services import SignInFailed
-from mall.accounts.signing import client_address
-from mall.accounts.throttling import Throttled
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path_under
 from mall.i18n import money_filter
 from mall.mail import MailError, send_templated_mail
 from mall.operator.auth import (
-    NotAllowedHere,
-    authenticate_staff,
     current_operator,
     current_staff,
     end_staff_session,
     end_staff_sessions,
     operator_required,
-    start_staff_session,
-    throttle_key,
 )
 from mall.operator.demo import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD
 from mall.operator.forms import RecordPaymentForm, StaffSignInForm
+from mall.operator.models import StaffMember
 from mall.operator.services import (
     PaymentNotRecorded,
     ReceivedMoney,
@@ -54,6 +46,7 @@ from mall.operator.services import (
     recent_payments,
     record_received_payment,
 )
+from mall.operator.sign_in import attempt_staff_sign_in
 from mall.orders.guest_links import order_link
 from mall.orders.labels import cancel_reason_label
 from mall.orders.lifecycle import PaymentOutcome
@@ -61,7 +54,6 @@ from mall.orders.models import Order
 from mall.orders.references import format_reference
 from mall.pagination import requested_page
 from mall.rates.conversion import configured_max_age_days, load_rate_table
-from mall.transaction import keep_changes
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -103,29 +95,14 @@ def sign_in() -> ResponseReturnValue:
         return redirect(goal or url_for("operator.payments"))
     form = StaffSignInForm()
     if form.validate_on_submit():
-        now = utcnow()
-        try:
-            staff = authenticate_staff(
-                db.session, form.email.data, form.password.data, client_address(), now,
-                known_device=is_known_device(throttle_key(form.email.data)),
-            )
-        except Throttled as throttled:
-            offer_staff_unlock(form.email.data, throttled, now)
-            return throttled_page("operator/sign_in.html", form, throttled, now, goal=goal)
-        except SignInFailed:
-            keep_changes()  # the failure counts
-            form.form_errors.append(_("That email address and password do not match."))
-            return render_template("operator/sign_in.html", form=form, goal=goal), 400
-        except NotAllowedHere:
-            keep_changes()  # the attempt counts
-            form.form_errors.append(
-                _("This account cannot sign in to the operator's desk. Post staff sign in "
-                  "at their own shop's /manage page.")
-            )
-            return render_template("operator/sign_in.html", form=form, goal=goal), 403
-        start_staff_session(staff, now)
-        remember_device(throttle_key(staff.email))
-        flash(_("Signed in to the operator's desk as %(name)s.", name=staff.name), "success")
+        signed_in = attempt_staff_sign_in(
+            form, "operator/sign_in.html", goal=goal,
+            not_here=_("This account cannot sign in to the operator's desk. Post staff sign "
+                       "in at their own shop's /manage page."),
+        )
+        if not isinstance(signed_in, StaffMember):
+            return signed_in
+        flash(_("Signed in to the operator's desk as %(name)s.", name=signed_in.name), "success")
         return redirect(goal or url_for("operator.payments"))
     status = 400 if form.is_submitted() else 200
     return render_template("operator/sign_in.html", form=form, goal=goal), status

@@ -8,27 +8,17 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from mall.accounts.devices import is_known_device, remember_device
-from mall.accounts.lockout import offer_staff_unlock, throttled_page
-from mall.accounts.services import SignInFailed
-from mall.accounts.signing import client_address
-from mall.accounts.throttling import Throttled
-from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path_under
 from mall.operator.auth import (
-    NotAllowedHere,
-    authenticate_staff,
     current_staff,
     end_staff_session,
     end_staff_sessions,
-    start_staff_session,
-    throttle_key,
 )
 from mall.operator.forms import StaffSignInForm
-from mall.operator.models import StaffRole
+from mall.operator.models import StaffMember, StaffRole
+from mall.operator.sign_in import attempt_staff_sign_in
 from mall.tenancy import current_post
-from mall.transaction import keep_changes
 from vendors.backoffice import queries
 from vendors.backoffice.access import POST_ROLES, staff_of, staff_required
 from vendors.backoffice.blueprint import bp
@@ -44,25 +34,13 @@ def sign_in() -> ResponseReturnValue:
         return redirect(goal or url_for(".dashboard"))
     form = StaffSignInForm()
     if form.validate_on_submit():
-        now = utcnow()
-        try:
-            staff = authenticate_staff(
-                db.session, form.email.data, form.password.data, client_address(), now,
-                roles=POST_ROLES, post_id=post.id,
-                known_device=is_known_device(throttle_key(form.email.data)),
-            )
-        except Throttled as throttled:
-            offer_staff_unlock(form.email.data, throttled, now)
-            return throttled_page("backoffice/sign_in.html", form, throttled, now, goal=goal)
-        except (SignInFailed, NotAllowedHere):
-            # Another post's staff (or the operator) is told no more than a wrong password:
-            # this host does not confirm who works where.
-            keep_changes()  # the attempt counts
-            form.form_errors.append(_("That email address and password do not match."))
-            return render_template("backoffice/sign_in.html", form=form, goal=goal), 400
-        start_staff_session(staff, now)
-        remember_device(throttle_key(staff.email))
-        flash(_("Signed in to the back office as %(name)s.", name=staff.name), "success")
+        # Another post's staff (or the operator) is told no more than a wrong password:
+        # this host does not confirm who works where.
+        signed_in = attempt_staff_sign_in(form, "backoffice/sign_in.html", roles=POST_ROLES,
+                                          post_id=post.id, goal=goal)
+        if not isinstance(signed_in, StaffMember):
+            return signed_in
+        flash(_("Signed in to the back office as %(name)s.", name=signed_in.name), "success")
         return redirect(goal or url_for(".dashboard"))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/sign_in.html", form=form, goal=goal), status

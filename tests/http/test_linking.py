@@ -271,5 +271,5 @@ def test_a_link_never_swaps_the_buyer_signed_in_on_the_storefront(client, app):
     _sign_in(client, "bruno@example.org")
     refused = client.get(_issue(client).headers["Location"])
     assert refused.status_code == 409
-    assert "Sign out here first" in refused.get_data(as_text=True)
+    assert "Salga aquí primero" in refused.get_data(as_text=True)  # the shop reads Spanish
     assert _signed_in_as(client, UY) == "ana@example.org"

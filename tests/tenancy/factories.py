@@ -64,6 +64,7 @@ def become(client: FlaskClient, who: str, staff: dict[str, Any], base: str) -> N
     """Start `client`'s session on the host `base` as `who`, as a sign-in there would."""
     with client.session_transaction(base_url=base) as session:
         session.clear()
+        session["locale"] = "en"  # the assertions read English; pages are translated
         if who == "buyer":
             buyer = staff["buyer"]
             visitor = Visitor(buyer=buyer, buyer_session_version=buyer.session_version,

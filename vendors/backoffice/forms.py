@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -93,14 +94,11 @@ def issue_form(locales: list[str], theme_choices: list[tuple[str, str]], **kwarg
         print_run = IntegerField(_l("Print run"), validators=[Optional(),
                                                              NumberRange(1, 2_000_000_000)])
 
-    for locale in locales:
-        name = language_name(locale)
-        setattr(IssueForm, f"title_{locale}", StringField(
-            _l("Title (%(language)s)", language=name), filters=STRIP,
-            validators=[Length(max=200)]))
-        setattr(IssueForm, f"description_{locale}", TextAreaField(
-            _l("Description (%(language)s)", language=name), filters=STRIP,
-            validators=[Length(max=10_000)]))
+    per_language(IssueForm, {code: language_name(code) for code in locales}, [
+        ("title", StringField, lambda name: _l("Title (%(language)s)", language=name), 200),
+        ("description", TextAreaField,
+         lambda name: _l("Description (%(language)s)", language=name), 10_000),
+    ])
     form = IssueForm(**kwargs)
     form.themes.choices = theme_choices
     return form
@@ -161,13 +159,11 @@ def settings_form(languages: dict[str, str], **kwargs: Any) -> Any:
         address = TextAreaField(_l("Postal address"), filters=STRIP,
                                 validators=[Length(max=400)])
 
-    for code, name in languages.items():
-        setattr(SettingsForm, f"shop_name_{code}", StringField(
-            _l("Shop name (%(language)s)", language=name), filters=STRIP,
-            validators=[Length(max=120)]))
-        setattr(SettingsForm, f"tagline_{code}", StringField(
-            _l("Slogan (%(language)s)", language=name), filters=STRIP,
-            validators=[Length(max=200)]))
+    per_language(SettingsForm, languages, [
+        ("shop_name", StringField,
+         lambda name: _l("Shop name (%(language)s)", language=name), 120),
+        ("tagline", StringField, lambda name: _l("Slogan (%(language)s)", language=name), 200),
+    ])
     form = SettingsForm(**kwargs)
     form.locales.choices = list(languages.items())
     form.default_locale.choices = list(languages.items())
@@ -189,7 +185,7 @@ def page_form(locales: dict[str, str], **kwargs: Any) -> Any:
     class PageForm(MallForm):
         pass
 
-    _translated(PageForm, locales, body_rows=True)
+    per_language(PageForm, locales, TITLE_AND_TEXT)
     return PageForm(**kwargs)
 
 
@@ -199,15 +195,26 @@ def news_form(locales: dict[str, str], **kwargs: Any) -> Any:
                            validators=[InputRequired(), Length(max=120)])
         published_on = DateField(_l("Date"), validators=[InputRequired()])
 
-    _translated(NewsForm, locales, body_rows=True)
+    per_language(NewsForm, locales, TITLE_AND_TEXT)
     return NewsForm(**kwargs)
 
 
-def _translated(form_class: Any, locales: dict[str, str], body_rows: bool) -> None:
-    for code, name in locales.items():
-        setattr(form_class, f"title_{code}", StringField(
-            _l("Title (%(language)s)", language=name), filters=STRIP,
-            validators=[Length(max=200)]))
-        setattr(form_class, f"body_{code}", TextAreaField(
-            _l("Text in %(language)s (Markdown: ## for a heading, **bold**, [link](https://…))",
-               language=name), filters=STRIP, validators=[Length(max=50_000)]))
+def per_language(
+    form_class: Any,
+    languages: dict[str, str],
+    fields: list[tuple[str, type, Callable[[str], Any], int]],
+) -> None:
+    """Add `<name>_<code>` fields to `form_class` for each language {code: its name}: every
+    translation is typed where it belongs, labelled with its language."""
+    for code, language in languages.items():
+        for name, field_class, label_for, max_length in fields:
+            setattr(form_class, f"{name}_{code}", field_class(
+                label_for(language), filters=STRIP, validators=[Length(max=max_length)]))
+
+
+TITLE_AND_TEXT = [
+    ("title", StringField, lambda name: _l("Title (%(language)s)", language=name), 200),
+    ("body", TextAreaField, lambda name: _l(
+        "Text in %(language)s (Markdown: ## for a heading, **bold**, [link](https://…))",
+        language=name), 50_000),
+]

@@ -1,7 +1,7 @@
 """presentment rounding for card payments
 
 Revision ID: 20261204_0006
-Revises: 20261204_0005
+Revises: 20261204_0003
 Create Date: 2026-12-04 18:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261204_0006"
-down_revision = "20261204_0005"
+down_revision = "20261204_0003"
 branch_labels = None
 depends_on = None
 

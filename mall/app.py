@@ -87,13 +87,13 @@ def register_blueprints(app: Flask) -> None:
     from mall.accounts.views import bp as accounts_bp
     from mall.cart.views import bp as cart_bp
     from mall.catalogue.views import bp as catalogue_bp
-    from mall.checkout.order_views import bp as orders_bp
     from mall.checkout.placing import bp as placing_bp
     from mall.checkout.views import bp as checkout_bp
-    from mall.checkout.webhook_views import bp as stripe_webhooks_bp
     from mall.currency import bp as currency_bp
     from mall.mail.views import bp as outbox_bp
     from mall.operator.views import bp as operator_bp
+    from mall.orders.views import bp as orders_bp
+    from mall.payments.webhook_views import bp as stripe_webhooks_bp
     from mall.portal.views import bp as portal_bp
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp

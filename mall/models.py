@@ -6,13 +6,13 @@ from mall.accounts import models as accounts_models
 from mall.cart import models as cart_models
 from mall.catalogue import models as catalogue_models
 from mall.catalogue import search as catalogue_search
-from mall.checkout import models as checkout_models
 from mall.content import models as content_models
 from mall.fulfilment import models as fulfilment_models
 from mall.mail import models as mail_models
 from mall.operator import models as operator_models
 from mall.orders import models as orders_models
 from mall.outbox import models as outbox_models
+from mall.payments import attempts as payments_attempts
 from mall.payments import models as payments_models
 from mall.posts import models as posts_models
 from mall.rates import models as rates_models
@@ -24,13 +24,13 @@ __all__ = [
     "cart_models",
     "catalogue_models",
     "catalogue_search",
-    "checkout_models",
     "content_models",
     "fulfilment_models",
     "mail_models",
     "operator_models",
     "orders_models",
     "outbox_models",
+    "payments_attempts",
     "payments_models",
     "posts_models",
     "rates_models",

@@ -6,6 +6,7 @@ learns early how many there are; the stock itself is only taken at checkout."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +21,7 @@ from mall.cart.models import AppliedCartForm, Cart, CartLine
 from mall.cart.summary import CartSummary, summarise
 from mall.catalogue.models import Issue, Product
 from mall.columns import utcnow
+from mall.orders.models import Order
 from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import RateTable
 from mall.visitors.models import Visitor
@@ -333,3 +335,19 @@ def _insert_or_get(session: Session, make: Callable[[], _T], get: Callable[[], _
         return row
     except IntegrityError:
         return get()
+
+
+def restore_cart(session: Session, order: Order, visitor: Visitor, buyer: Buyer | None) -> int:
+    """Put a cancelled order's items back into the buyer's cart (as far as they are still
+    for sale and in stock), so that choosing another way to pay costs no re-typing.
+    Returns how many lines came back."""
+    cart = cart_for(session, visitor, buyer)
+    restored = 0
+    for post_order in order.post_orders:
+        for line in post_order.lines:
+            if line.product_id is None:
+                continue
+            with contextlib.suppress(CartError):
+                add_to_cart(session, cart, line.product_id, line.quantity)
+                restored += 1
+    return restored

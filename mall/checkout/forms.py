@@ -104,13 +104,3 @@ class PlaceOrderForm(MallForm):
                   message=_l("Please choose how to pay.")),
         ],
     )
-
-
-class TestCardForm(MallForm):
-    """Test mode's two buttons: Stripe's test card that pays, and the one that is declined."""
-
-    card = StringField(validators=[InputRequired(), AnyOf(["success", "decline"])])
-
-
-class CancelOrderForm(MallForm):
-    """Only the CSRF token."""

@@ -14,16 +14,12 @@ from flask_babel import gettext as _
 
 from mall.cart.forms import first_error
 from mall.checkout.forms import PlaceOrderForm
-from mall.checkout.order_views import SECRETS_KEY
-from mall.checkout.payments import can_charge, card_gateway, start_attempt
 from mall.checkout.services import (
     CheckoutPricing,
     CheckoutState,
     fresh_quote,
-    order_by_key,
     order_request,
     reservation,
-    send_order_mail,
 )
 from mall.checkout.views import (
     Checkout,
@@ -40,6 +36,7 @@ from mall.columns import utcnow
 from mall.currency import rate_table
 from mall.extensions import db
 from mall.i18n import localized, money_filter
+from mall.orders.mail import send_order_mail
 from mall.orders.models import Order, PaymentMethod, Quote
 from mall.orders.placement import (
     CartChanged,
@@ -51,6 +48,9 @@ from mall.orders.placement import (
     Shortage,
     place_order,
 )
+from mall.orders.queries import order_by_key
+from mall.orders.views import SECRETS_KEY
+from mall.payments.card import can_charge, card_gateway, start_attempt
 from mall.payments.provider import PaymentError
 from mall.rates.conversion import UnknownRate, configured_spread_bps
 from mall.shipping.services import ShippingUnavailable

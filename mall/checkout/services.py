@@ -12,7 +12,6 @@ Functions take a session and values, `flush()` and never commit."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -21,20 +20,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mall.accounts.models import Buyer
 from mall.cart.models import Cart
-from mall.cart.services import CartError, add_to_cart, cart_for, cart_summary
+from mall.cart.services import cart_summary
 from mall.cart.summary import CartSummary, PostGroup, SummaryLine
-from mall.checkout.models import AttemptStatus, PaymentAttempt
-from mall.mail import MailError, send_templated_mail
 from mall.money import Money, money_sum
-from mall.orders.guest_links import order_link
-from mall.orders.lifecycle import cancel_order
-from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrder, Quote
+from mall.orders.models import PaymentMethod, Quote
 from mall.orders.placement import (
     EmptyCart,
     OrderRequest,
@@ -44,7 +37,6 @@ from mall.orders.placement import (
     payable_total,
     quote_table,
 )
-from mall.orders.references import format_reference
 from mall.posts.models import Post
 from mall.rates.conversion import RateTable
 from mall.rates.records import BASE_CURRENCY
@@ -361,101 +353,3 @@ def reservation(method: PaymentMethod) -> timedelta:
     if method is PaymentMethod.CARD:
         return timedelta(minutes=int(config["RESERVE_CARD_MINUTES"]))
     return timedelta(days=int(config["RESERVE_OFFLINE_DAYS"]))
-
-
-def order_by_key(session: Session, placement_key: str, visitor: Visitor) -> Order | None:
-    """The order this checkout form already placed for this visitor (a double submit)."""
-    return session.scalar(
-        select(Order).where(Order.placement_key == placement_key, Order.visitor_id == visitor.id)
-    )
-
-
-# --- orders after placement ---------------------------------------------------------------
-
-
-def order_query(
-    code: str, visitor: Visitor | None, buyer: Buyer | None, *, guest_pass: bool = False
-) -> Any:
-    """The order `code` if the one asking may see it, with its post orders, lines and posts
-    (three queries whatever their number). A signed-in buyer's order: that buyer, signed
-    in, and nobody else. A guest's order: the visit that placed it while nobody is signed
-    in on it, or whoever holds its signed link (`guest_pass`, see
-    `mall.orders.guest_links`). A buyer who signs in on a visit never sees its guest
-    orders: the browser may have changed hands."""
-    owners = []
-    if buyer is not None:
-        owners.append(Order.buyer_id == buyer.id)
-    elif visitor is not None:
-        owners.append(and_(Order.visitor_id == visitor.id, Order.buyer_id.is_(None)))
-    if guest_pass:
-        owners.append(Order.buyer_id.is_(None))
-    return (
-        select(Order)
-        .where(Order.code == code, or_(*owners) if owners else false())
-        .options(
-            selectinload(Order.post_orders).selectinload(PostOrder.lines),
-            selectinload(Order.post_orders).joinedload(PostOrder.post),
-            selectinload(Order.post_orders).joinedload(PostOrder.shipment),
-        )
-    )
-
-
-def release_if_expired(session: Session, order: Order, now: datetime) -> bool:
-    """Cancel an unpaid order whose reservation ran out, giving its stock back — on access,
-    so a buyer never sees "awaiting payment" for stock that is no longer held."""
-    if order.status is not OrderStatus.PENDING_PAYMENT or order.reserved_until > now:
-        return False
-    return cancel(session, order, CancelReason.EXPIRED, now)
-
-
-def cancel(session: Session, order: Order, reason: CancelReason, now: datetime) -> bool:
-    """Cancel an unpaid order (stock back, open card intents marked abandoned)."""
-    if not cancel_order(session, order, reason, now):
-        return False
-    session.execute(
-        update(PaymentAttempt)
-        .where(PaymentAttempt.order_id == order.id, PaymentAttempt.status == AttemptStatus.OPEN)
-        .values(status=AttemptStatus.CANCELED, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    return True
-
-
-def restore_cart(session: Session, order: Order, visitor: Visitor, buyer: Buyer | None) -> int:
-    """Put a cancelled order's items back into the buyer's cart (as far as they are still
-    for sale and in stock), so that choosing another way to pay costs no re-typing.
-    Returns how many lines came back."""
-    cart = cart_for(session, visitor, buyer)
-    restored = 0
-    for post_order in order.post_orders:
-        for line in post_order.lines:
-            if line.product_id is None:
-                continue
-            with contextlib.suppress(CartError):
-                add_to_cart(session, cart, line.product_id, line.quantity)
-                restored += 1
-    return restored
-
-
-# --- mail -----------------------------------------------------------------------------------
-
-
-def send_order_mail(order: Order, kind: str) -> None:
-    """"placed" (with how to pay without a card) or "paid" (the confirmation), in the
-    buyer's language. A mail server that is down does not undo the order: it is logged."""
-    if kind == "placed":
-        subject = _l("Your order %(code)s at stamps.post", code=order.code)
-    else:
-        subject = _l("Payment received for your order %(code)s", code=order.code)
-    with contextlib.suppress(MailError):
-        send_templated_mail(
-            order.email,
-            f"order_{kind}",
-            subject,
-            order.locale,
-            order=order,
-            reference=format_reference(order.payment_reference),
-            order_url=order_link(order),
-            offline=order.payment_method is not PaymentMethod.CARD,
-        )

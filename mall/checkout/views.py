@@ -41,7 +41,6 @@ from mall.checkout.forms import (
     new_placement_key,
     shipping_country_choices,
 )
-from mall.checkout.payments import can_charge, card_gateway
 from mall.checkout.services import (
     ADDRESS_FIELDS,
     CheckoutPricing,
@@ -63,6 +62,7 @@ from mall.orders.placement import (
     EmptyCart,
     PostNotSelling,
 )
+from mall.payments.card import can_charge, card_gateway
 from mall.payments.stripe_units import card_step
 from mall.rates.conversion import UnknownRate, configured_spread_bps
 from mall.shipping.zones import UnknownCountry

@@ -17,13 +17,13 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mall.checkout.payments import release_expired_orders
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
 from mall.operator.models import ReceivedPayment
 from mall.orders.models import Order, PostOrder
 from mall.orders.references import InvalidReference, format_reference, parse_payment_reference
+from mall.payments.card import release_expired_orders
 
 orders_cli = AppGroup("orders", help="Orders: release expired reservations, show an order.")
 

@@ -18,8 +18,8 @@ Handler = Callable[[Session, int, dict[str, Any]], None]
 
 def handler_for(kind: str) -> Handler:
     """The handler of `kind`; a `KeyError` (the task fails with it) for an unknown kind."""
-    from mall.checkout.payments import cancel_intent_task, refund_task
     from mall.mail.sending import deliver_task
+    from mall.payments.card import cancel_intent_task, refund_task
 
     handlers: dict[str, Handler] = {
         "mail": deliver_task,

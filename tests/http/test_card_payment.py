@@ -21,14 +21,13 @@ import stripe
 from sqlalchemy import func, select
 
 from mall.catalogue.models import Product
-from mall.checkout.models import AttemptStatus, PaymentAttempt
-from mall.checkout.payments import can_charge
-from mall.checkout.services import cancel
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.mail.models import OutboxMessage
 from mall.money import Money
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrderStatus
+from mall.payments.attempts import AttemptStatus, PaymentAttempt
+from mall.payments.card import can_charge, cancel
 from mall.payments.models import ProcessedEvent
 from mall.payments.stripe_gateway import StripeGateway
 from mall.payments.stripe_units import to_stripe

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from mall.catalogue.models import Product
-from mall.checkout.payments import release_expired_orders
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
@@ -20,6 +19,7 @@ from mall.orders.lifecycle import (
 )
 from mall.orders.models import CancelReason, OrderStatus, PostOrderStatus
 from mall.orders.placement import place_order
+from mall.payments.card import release_expired_orders
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""What checkout keeps of card payments: one row per PaymentIntent made for an order.
+"""What the card flow keeps of card payments: one row per PaymentIntent made for an order.
 
 A declined intent cannot always be confirmed again (localstripe refuses it; Stripe.js would
 retry it, but a fresh intent is the same everywhere), so each new try is a new intent with

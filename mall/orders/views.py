@@ -34,23 +34,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mall.checkout.forms import CancelOrderForm, TestCardForm
-from mall.checkout.models import AttemptStatus
-from mall.checkout.payments import (
-    CardResult,
-    abandon,
-    apply_result,
-    card_gateway,
-    check_payment,
-    confirm_test_card,
-    current_attempt,
-    declines,
-    payable_attempt,
-)
-from mall.checkout.services import cancel, order_query, release_if_expired, restore_cart
+from mall.cart.services import restore_cart
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money
+from mall.orders.forms import CancelOrderForm, TestCardForm
 from mall.orders.guest_links import ACCESS_PARAMETER, pass_opens
 from mall.orders.labels import order_label
 from mall.orders.models import (
@@ -61,7 +49,22 @@ from mall.orders.models import (
     PostOrder,
 )
 from mall.orders.placement import ShippingAddress
+from mall.orders.queries import order_query
 from mall.orders.references import format_reference
+from mall.payments.attempts import AttemptStatus
+from mall.payments.card import (
+    CardResult,
+    abandon,
+    apply_result,
+    cancel,
+    card_gateway,
+    check_payment,
+    confirm_test_card,
+    current_attempt,
+    declines,
+    payable_attempt,
+    release_if_expired,
+)
 from mall.payments.provider import (
     PaymentConfigurationError,
     PaymentError,

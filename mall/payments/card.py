@@ -26,13 +26,13 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mall.checkout.models import AttemptStatus, PaymentAttempt, attempt_key
-from mall.checkout.services import cancel, release_if_expired, send_order_mail
 from mall.money import Money
-from mall.orders.lifecycle import PaymentOutcome, record_payment
+from mall.orders.lifecycle import PaymentOutcome, cancel_order, record_payment
 from mall.orders.lifecycle import PaymentRefused as OrderNotPayable
+from mall.orders.mail import send_order_mail
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from mall.outbox import enqueue
+from mall.payments.attempts import AttemptStatus, PaymentAttempt, attempt_key
 from mall.payments.provider import (
     CardOutcome,
     PaymentConfigurationError,
@@ -388,3 +388,25 @@ def _order_from_metadata(session: Session, event: StripeEvent) -> Order | None:
     if order is None or order.payment_id not in (None, event.object_id):
         return None
     return order
+
+
+def release_if_expired(session: Session, order: Order, now: datetime) -> bool:
+    """Cancel an unpaid order whose reservation ran out, giving its stock back — on access,
+    so a buyer never sees "awaiting payment" for stock that is no longer held."""
+    if order.status is not OrderStatus.PENDING_PAYMENT or order.reserved_until > now:
+        return False
+    return cancel(session, order, CancelReason.EXPIRED, now)
+
+
+def cancel(session: Session, order: Order, reason: CancelReason, now: datetime) -> bool:
+    """Cancel an unpaid order (stock back, open card intents marked abandoned)."""
+    if not cancel_order(session, order, reason, now):
+        return False
+    session.execute(
+        update(PaymentAttempt)
+        .where(PaymentAttempt.order_id == order.id, PaymentAttempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.CANCELED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return True

@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from mall.checkout.payments import card_gateway, handle_event
 from mall.columns import utcnow
 from mall.extensions import csrf, db
+from mall.payments.card import card_gateway, handle_event
 from mall.payments.webhooks import WebhookRejected, verify_event
 
 #: At the portal (`subdomain=PORTAL_SUBDOMAIN`).

@@ -1,4 +1,4 @@
-"""`flask mall staff …`: create, list and deactivate staff accounts.
+"""`flask mall staff …`: create, invite, list and deactivate staff accounts.
 
 There is no web page that creates the first operator: whoever can run commands on the
 server makes it. Each command commits once, or says why not and changes nothing."""
@@ -13,6 +13,7 @@ from mall.accounts.passwords import hash_password, password_problems
 from mall.accounts.services import normalize_email
 from mall.extensions import db
 from mall.operator.auth import end_staff_sessions, find_staff, set_staff_password
+from mall.operator.invitations import InvitationRefused, invite
 from mall.operator.models import StaffMember, StaffRole
 from mall.posts.models import Post
 
@@ -88,3 +89,29 @@ def list_command() -> None:
     for staff, code in rows:
         state = "active" if staff.active else "deactivated"
         click.echo(f"{staff.email}\t{staff.role.value}\t{code or '-'}\t{state}\t{staff.name}")
+
+
+@staff_cli.command("invite")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--post", "post_code", required=True, help="The post's code (uy, nl…).")
+@click.option(
+    "--role",
+    type=click.Choice([StaffRole.POST_MANAGER.value, StaffRole.POST_CLERK.value]),
+    default=StaffRole.POST_MANAGER.value,
+    show_default=True,
+)
+def invite_command(email: str, name: str, post_code: str, role: str) -> None:
+    """Invite a post's first manager (or any of its staff) by mail: they choose their own
+    password with the signed link, on their post's host."""
+    post = db.session.scalar(select(Post).where(Post.code == post_code.lower()))
+    if post is None:
+        raise click.ClickException(f"no post with the code {post_code!r}")
+    try:
+        member = invite(db.session, post, email, name, StaffRole(role), invited_by=None)
+    except InvitationRefused as refused:
+        raise click.ClickException(f"{normalize_email(email)} has a staff account already") \
+            from refused
+    db.session.commit()
+    click.echo(f"{member.email}: invited as {member.role.value} of {post.code.upper()}; "
+               "the invitation is in their mail.")

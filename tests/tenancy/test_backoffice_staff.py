@@ -113,3 +113,21 @@ def test_a_deactivated_members_old_invitation_stays_dead(app, client, staff):
                 data={"csrf_token": csrf_token(client, UY + "/manage/staff")})
     assert app.test_client().get(link).status_code == 400
 
+
+
+def test_the_operator_invites_a_posts_first_manager_from_the_command_line(app, make_post):
+    make_post("kh")
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["mall", "staff", "invite", "chief@post.example.kh",
+                               "--name", "Sokha", "--post", "KH"])
+    assert done.exit_code == 0, done.output
+    member = db.session.scalar(select(StaffMember).where(
+        StaffMember.email == "chief@post.example.kh"))
+    assert member.role is StaffRole.POST_MANAGER
+    assert member.active is False
+    assert "/manage/welcome/" in _link()
+    again = runner.invoke(args=["mall", "staff", "invite", "chief@post.example.kh",
+                                "--name", "Sokha", "--post", "kh"])
+    assert again.exit_code != 0
+    assert runner.invoke(args=["mall", "staff", "invite", "x@example.org", "--name", "X",
+                               "--post", "zz"]).exit_code != 0

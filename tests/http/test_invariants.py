@@ -175,3 +175,22 @@ def test_control_characters_are_refused_with_a_message_on_the_field(client, make
                                   "email": "ana@example.org", "subject": "Hello",
                                   "message": "Two lines\nand a tab\there are fine."})
     assert fine.status_code == 302
+
+
+def test_every_posted_form_is_a_mall_form(app):
+    """The control-character check lives in MallForm: a form that skipped it would also slip
+    past the field sweep above, which collects MallForm's subclasses."""
+    from flask_wtf import FlaskForm
+
+    from mall.forms import MallForm
+
+    pending, ours, strays = list(FlaskForm.__subclasses__()), 0, []
+    while pending:
+        form = pending.pop()
+        pending += form.__subclasses__()
+        if form.__module__.startswith(("mall.", "vendors.")):
+            ours += 1
+            if not issubclass(form, MallForm):
+                strays.append(f"{form.__module__}.{form.__qualname__}")
+    assert ours > 20  # every feature's forms were seen
+    assert strays == []

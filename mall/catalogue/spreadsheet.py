@@ -138,7 +138,8 @@ def import_csv(
     issues = _read(post, text, problems, session)
     if problems:
         raise ImportFailed(problems)
-    result = _apply(session, post, issues, now, staff_id, progress)
+    header = csv.DictReader(io.StringIO(text.lstrip("\ufeff"))).fieldnames or []
+    result = _apply(session, post, issues, now, staff_id, progress, set(header))
     return result
 
 
@@ -250,7 +251,11 @@ def _product_values(post: Post, row: dict[str, str],
 
 
 def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: datetime,
-           staff_id: int | None, progress: Callable[[int], None] | None) -> ImportResult:
+           staff_id: int | None, progress: Callable[[int], None] | None,
+           present: set[str]) -> ImportResult:
+    """Write what the file holds. A column the file leaves out keeps what the catalogue has
+    (a prices-only file neither empties the stock nor takes issues off sale); new issues and
+    products take the defaults."""
     result = ImportResult()
     existing = {issue.slug: issue for issue in session.scalars(
         select(Issue).where(Issue.post_id == post.id).options(selectinload(Issue.themes)))}
@@ -268,19 +273,30 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
             result.issues_created += 1
         else:
             result.issues_updated += 1
+        new = issue.id is None
+
+        def given(column: str, *, _new: bool = new) -> bool:
+            return _new or column in present
+
         issue.issue_date = values["issue_date"]
-        issue.title = values["title"]
-        issue.description = values["description"]
-        issue.wns_numbers = list(values["wns_numbers"])
-        issue.themes = [themes[t] for t in values["themes"]]
+        issue.title = _texts(issue.title, values["title"], "title", present, new)
+        issue.description = _texts(issue.description, values["description"], "description",
+                                   present, new)
+        if given("wns_numbers"):
+            issue.wns_numbers = list(values["wns_numbers"])
+        if given("themes"):
+            issue.themes = [themes[t] for t in values["themes"]]
         for column in ("designer", "printer", "process", "perforation", "print_run"):
-            setattr(issue, column, values[column])
-        if values["published"] and issue.published_at is None:
-            issue.published_at = now
-        elif not values["published"]:
-            issue.published_at = None
+            if given(column):
+                setattr(issue, column, values[column])
+        if given("published"):
+            if values["published"] and issue.published_at is None:
+                issue.published_at = now
+            elif not values["published"]:
+                issue.published_at = None
         for row in found.products:
             product = products.get(row["sku"])
+            fresh = product is None
             if product is None:
                 product = Product(post_id=post.id, issue=issue, currency=post.currency, stock=0)
                 session.add(product)
@@ -289,11 +305,15 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
             else:
                 product.issue = issue
                 result.products_updated += 1
-            for column in ("sku", "format", "condition", "price_minor", "weight_g",
-                           "position", "face_value"):
+            for column in ("sku", "format", "price_minor"):
                 setattr(product, column, row[column])
-            product.hs_code = row["hs_code"] or default_hs_code(product.condition, product.format)
-            if row["stock"] != product.stock:
+            for column in ("condition", "weight_g", "position", "face_value"):
+                if fresh or column in present:
+                    setattr(product, column, row[column])
+            if fresh or "hs_code" in present:
+                product.hs_code = (row["hs_code"]
+                                   or default_hs_code(product.condition, product.format))
+            if (fresh or "stock" in present) and row["stock"] != product.stock:
                 movements.append((product, int(row["stock"]) - product.stock))
                 product.stock = row["stock"]
             result.rows += 1
@@ -310,6 +330,15 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
     index_issues(session, touched)
     session.flush()
     return result
+
+
+def _texts(current: dict[str, str], read: dict[str, str], kind: str, present: set[str],
+           new: bool) -> dict[str, str]:
+    """The texts of the languages the file has a column for, over those it leaves out."""
+    if new:
+        return dict(read)
+    kept = {code: text for code, text in current.items() if f"{kind}_{code}" not in present}
+    return {**kept, **read}
 
 
 def _choice(row: dict[str, str], column: str, kind: type, report: Callable[[str, str], None],

@@ -187,3 +187,20 @@ def test_the_back_office_imports_and_exports(client, staff):
     binary = client.post(url, data={"csrf_token": csrf_token(client, url), "file": (
         io.BytesIO(b"\xff\xfe\x00bad"), "c.csv")})
     assert binary.status_code == 400
+
+
+def test_a_column_left_out_keeps_what_the_catalogue_has(uy):
+    import_csv(db.session, uy, _csv(uy, [_row(stock="7", designer="Ana")]), utcnow())
+    db.session.commit()
+    prices_only = ("issue_slug,issue_date,title_es,sku,format,price\n"
+                   "aves,2026-03-01,Aves nuevas,AVES-1,single,50.00\n")
+    import_csv(db.session, uy, prices_only, utcnow())
+    db.session.commit()
+    product = db.session.scalar(select(Product))
+    issue = product.issue
+    assert product.price == Money(5000, "UYU")
+    assert product.stock == 7  # not emptied
+    assert issue.is_published  # not taken off sale
+    assert issue.designer == "Ana"
+    assert issue.title == {"es": "Aves nuevas", "en": "Birds"}  # English kept
+    assert _count(StockMovement) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, session, url_for
 from flask.typing import ResponseReturnValue
@@ -13,7 +14,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from mall.cart.forms import first_error
-from mall.checkout.forms import PlaceOrderForm
+from mall.checkout.forms import PLACEMENT_KEY_PATTERN, PlaceOrderForm
 from mall.checkout.services import (
     CheckoutPricing,
     CheckoutState,
@@ -69,7 +70,8 @@ def place() -> ResponseReturnValue:
     visitor = current_visitor()
     form = PlaceOrderForm()
     key = form.placement_key.data or ""
-    if visitor is not None and key:
+    if visitor is not None and re.fullmatch(PLACEMENT_KEY_PATTERN, key):  # looked up unchecked,
+        # a NUL in it would be PostgreSQL's error, not a refusal
         existing = order_by_key(db.session, key, visitor)
         if existing is not None:  # the same form again: the order it placed
             return _after_placing(existing)

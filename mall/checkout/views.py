@@ -226,7 +226,7 @@ def shipping() -> ResponseReturnValue:
             raw = request.form.get(f"method-{group.post.id}", "")
             if not offered:
                 errors[group.post.id] = _no_shipping_message(group.post)
-            elif not raw.isdigit() or int(raw) not in offered:
+            elif not raw.isdecimal() or not raw.isascii() or int(raw) not in offered:
                 errors[group.post.id] = _(
                     "Please choose one of the shipping methods %(post)s offers.",
                     post=localized(group.post.name),

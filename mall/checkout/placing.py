@@ -139,8 +139,12 @@ def place() -> ResponseReturnValue:
         db.session.rollback()
         return empty_cart()
     shown = pricing.total_for(method)
-    if order.total != shown:  # never: both price with the same quote and the same rounding
+    if order.total != shown:  # never expected; if it happens, nothing is charged or kept
         log.error("order %s totals %s, review showed %s", order.code, order.total, shown)
+        db.session.rollback()
+        message = _("Your cart changed while the order was being placed. Please check the "
+                    "order again and confirm.")
+        return render_review(checkout, state, quote=quote, form=form, message=message, status=409)
     save_state(dataclasses.replace(state, shipping={}, quote_id=None))
     if method is not PaymentMethod.CARD:
         send_order_mail(order, "placed")

@@ -104,6 +104,34 @@ class RefundResult:
     reason: RefundReason
 
 
+@dataclass(frozen=True, slots=True)
+class TransferResult:
+    """Money sent from the mall's balance to a post's connected account, as the provider
+    recorded it."""
+
+    #: The provider's id (`tr_…`).
+    transfer_id: str
+    #: The post's connected account (`acct_…`).
+    destination: str
+    amount: Money
+    #: How much of it was taken back so far (zero in the same currency when none).
+    amount_reversed: Money
+    #: The order's reference, tying the transfer to the payment it shares out.
+    transfer_group: str | None
+    #: The charge that funds it (`ch_…`), or None when it came from the available balance.
+    source_transaction: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReversalResult:
+    """Part or all of a transfer taken back from a post's account."""
+
+    #: The provider's id (`trr_…`).
+    reversal_id: str
+    transfer_id: str
+    amount: Money
+
+
 class PaymentError(Exception):
     """A payment operation failed. `reason` is safe to show a buyer or an operator; `detail`
     is for the log only (the provider's own message and request id)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -36,6 +36,8 @@ from mall.payments.provider import (
     RefundReason,
     RefundResult,
     RefundStatus,
+    ReversalResult,
+    TransferResult,
 )
 from mall.payments.stripe_units import from_stripe, to_stripe
 
@@ -57,6 +59,33 @@ STRIPE_REFUND_REASONS = frozenset(
 MAX_IDEMPOTENCY_KEY = 200
 #: Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500.
 MAX_METADATA_KEYS, MAX_METADATA_KEY, MAX_METADATA_VALUE = 50, 40, 500
+
+#: What a request is about, for the reason a refusal gives.
+Subject = Literal["payment", "transfer", "account"]
+#: Refusals whose reason can say what happened, whatever the request. Stripe's own messages
+#: are written for developers (and go to `detail`).
+REFUSALS: dict[str, str] = {
+    "balance_insufficient": (
+        "The mall's Stripe balance does not hold enough available funds for this transfer "
+        "yet: card payments become available only after some days."
+    ),
+    "insufficient_capabilities_for_transfer": (
+        "This post's Stripe account cannot receive transfers yet: its onboarding with "
+        "Stripe is not complete."
+    ),
+}
+MISSING: dict[Subject, str] = {
+    "payment": "This payment could not be found.",
+    "transfer": "This transfer, the post's Stripe account or the payment it draws on could "
+    "not be found.",
+    "account": "This Stripe account could not be found.",
+}
+#: The generic refusal; None keeps `PaymentRefused`'s default (about payments).
+REFUSED: dict[Subject, str | None] = {
+    "payment": None,
+    "transfer": "Stripe refused this transfer.",
+    "account": "Stripe refused to create this account.",
+}
 
 
 class StripeGateway:
@@ -239,14 +268,141 @@ class StripeGateway:
         )
         return self._result(intent)
 
+    # --- Connect: the posts' shares ------------------------------------------------------
+    #
+    # "Separate charges and transfers": the buyer pays the mall (one PaymentIntent per
+    # order), then each post's share is transferred to its connected account, tied to the
+    # order by `transfer_group` and, when the payment's charge can fund it, to that charge by
+    # `source_transaction`.
+
+    def create_account(self, country: str, email: str, idempotency_key: str) -> str:
+        """Create a post's connected account and return its id (`acct_…`).
+
+        Express: Stripe hosts the post's onboarding and dashboard, so the mall never holds
+        its bank or identity details; only the `transfers` capability is requested, because
+        the mall takes the card payments and the post only receives its share. Used by the
+        demo and the tests; a real post is onboarded through Stripe's account links."""
+        if len(country) != 2 or not country.isascii() or not country.isupper():
+            raise ValueError(f"A country is an ISO 3166 alpha-2 code, not {country!r}")
+        if "@" not in email:
+            raise ValueError(f"A connected account needs an email address, not {email!r}")
+        account = self._call(
+            self._client.v1.accounts.create,
+            params={
+                "type": "express",
+                "country": country,
+                "email": email,
+                "capabilities": {"transfers": {"requested": True}},
+            },
+            options=_options(idempotency_key),
+            about="account",
+        )
+        return account.id
+
+    def transfer(
+        self,
+        amount: Money,
+        destination: str,
+        *,
+        transfer_group: str,
+        source_transaction: str | None,
+        idempotency_key: str,
+        metadata: Mapping[str, str] | None = None,
+    ) -> TransferResult:
+        """Send `amount` to the connected account `destination`.
+
+        With `source_transaction` (the order's charge, `PaymentResult.charge_id`) the money
+        is drawn from that charge: it can go at once, while the charge is still pending, but
+        never more than the charge still holds, and only in its currency. Without it, Stripe
+        takes it from the mall's *available* balance, which card payments reach only after
+        some days: until then the refusal is a `PaymentRefused` with code
+        `balance_insufficient`. Either way Stripe checks the amount, not us, so that a retry
+        with the same key after a lost response gets Stripe's stored transfer back instead of
+        a refusal computed from the transfer it made the first time. Stripe stores a refusal
+        with its key too: trying again once the funds are there takes a new key."""
+        units, currency = to_stripe(amount)
+        if units <= 0:
+            raise ValueError(f"A transfer needs a positive amount, not {amount!r}")
+        if not destination:
+            raise ValueError("A transfer needs the post's connected account")
+        if not transfer_group:
+            raise ValueError("A transfer needs its transfer group (the order's reference)")
+        params: dict[str, Any] = {
+            "amount": units,
+            "currency": currency,
+            "destination": destination,
+            "transfer_group": transfer_group,
+            "metadata": _metadata({**(metadata or {}), "order_ref": transfer_group}),
+        }
+        if source_transaction is not None:
+            params["source_transaction"] = source_transaction
+        transfer = self._call(
+            self._client.v1.transfers.create,
+            params=params,
+            options=_options(idempotency_key),
+            about="transfer",
+        )
+        return _transfer_result(transfer)
+
+    def retrieve_transfer(self, transfer_id: str) -> TransferResult:
+        """A transfer as Stripe holds it now (with what was reversed since)."""
+        transfer = self._call(self._client.v1.transfers.retrieve, transfer_id, about="transfer")
+        return _transfer_result(transfer)
+
+    def reverse_transfer(
+        self,
+        transfer_id: str,
+        amount: Money,
+        idempotency_key: str,
+        *,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ReversalResult:
+        """Take `amount` of a transfer back from the post's account (a refund the post
+        shares, a transfer made in error).
+
+        The transfer is read first, for the same reason as in `refund`: Stripe reads a
+        reversal's `amount` in the transfer's currency, so `Money(1000, "EUR")` against a JPY
+        transfer would take back 1,000 yen. What is left to reverse is Stripe's to check, so
+        that a retry with the same key gets the stored reversal back."""
+        if amount.amount <= 0:
+            raise ValueError(f"A reversal needs a positive amount, not {amount!r}")
+        _check_key(idempotency_key)
+        transfer = self.retrieve_transfer(transfer_id)
+        if amount.currency != transfer.amount.currency:
+            raise PaymentRefused(
+                f"This transfer was made in {transfer.amount.currency}; it cannot be "
+                f"reversed in {amount.currency}.",
+                code="currency_mismatch",
+            )
+        units, _ = to_stripe(amount)
+        reversal = self._call(
+            self._client.v1.transfers.reversals.create,
+            transfer_id,
+            params={"amount": units, "metadata": _metadata(metadata or {})},
+            options=_options(idempotency_key),
+            about="transfer",
+        )
+        return ReversalResult(
+            reversal_id=reversal.id,
+            transfer_id=transfer_id,
+            amount=from_stripe(reversal.amount, reversal.currency),
+        )
+
     # --- helpers ------------------------------------------------------------------------
 
-    def _call(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one Stripe request, turning Stripe's exceptions into ours."""
+    def _call(
+        self,
+        operation: Callable[..., T],
+        *args: Any,
+        about: Subject = "payment",
+        **kwargs: Any,
+    ) -> T:
+        """Run one Stripe request about a payment, a transfer or an account, turning
+        Stripe's exceptions into ours."""
         try:
             return operation(*args, **kwargs)
         except stripe.StripeError as error:
-            raise _translate(error) from error
+            raise _translate(error, about) from error
 
     def _result(self, intent: Any) -> PaymentResult:
         amount = from_stripe(intent.amount, intent.currency)
@@ -266,6 +422,17 @@ class StripeGateway:
             failure_code=getattr(error, "code", None),
             failure_message=getattr(error, "message", None),
         )
+
+
+def _transfer_result(transfer: Any) -> TransferResult:
+    return TransferResult(
+        transfer_id=transfer.id,
+        destination=transfer.destination,
+        amount=from_stripe(transfer.amount, transfer.currency),
+        amount_reversed=from_stripe(transfer.amount_reversed, transfer.currency),
+        transfer_group=transfer.transfer_group,
+        source_transaction=transfer.source_transaction,
+    )
 
 
 def _http_client(api_base: str | None, timeout: float) -> stripe.HTTPClient:
@@ -328,9 +495,10 @@ def _enum(enum_class: type[E], value: str) -> E:
         raise PaymentError(detail=f"Stripe returned an unknown status {value!r}") from None
 
 
-def _translate(error: stripe.StripeError) -> PaymentError:
+def _translate(error: stripe.StripeError, about: Subject = "payment") -> PaymentError:
     """Map a Stripe exception to ours; only Stripe's card messages (written for buyers) are
-    passed on as the reason."""
+    passed on as the reason. Others get a reason of ours: one for the refusals listed in
+    `REFUSALS` (by Stripe's code), else one that says what could not be found or done."""
     detail = f"{type(error).__name__}: {error.user_message} (request {error.request_id})"
     code = error.code
     if isinstance(error, stripe.CardError):
@@ -343,9 +511,15 @@ def _translate(error: stripe.StripeError) -> PaymentError:
         return PaymentConfigurationError(code=code, detail=detail)
     if isinstance(error, stripe.InvalidRequestError):
         log.warning("Stripe refused a request: %s", detail)
+        if code in REFUSALS:
+            return PaymentRefused(REFUSALS[code], code=code, detail=detail)
         if code == "resource_missing" or error.http_status == 404:
-            return PaymentRefused("This payment could not be found.", code=code, detail=detail)
-        return PaymentRefused(code=code, detail=detail)
-    # IdempotencyError (a key reused for a different request) and anything newer: our bug.
+            return PaymentRefused(MISSING[about], code=code, detail=detail)
+        return PaymentRefused(REFUSED[about], code=code, detail=detail)
+    if isinstance(error, stripe.IdempotencyError):
+        # A key reused for a different request: our bug. Stripe names it by its type only.
+        log.error("Stripe refused a reused idempotency key: %s", detail)
+        return PaymentError(code=code or "idempotency_error", detail=detail)
+    # Anything newer: our bug too.
     log.error("Stripe error: %s", detail)
     return PaymentError(code=code, detail=detail)

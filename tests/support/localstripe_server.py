@@ -6,7 +6,8 @@ Run as a script, `python -m tests.support.localstripe_server --port 8420`, it se
 free port and yields its base URL.
 
 `localstripe --port N`, the package's own command, is not good enough for either use, so this
-runner starts localstripe's aiohttp app itself and changes four things, here and nowhere else:
+runner starts localstripe's aiohttp app itself and changes five things, here and in
+`localstripe_connect` and nowhere else:
 
 1. It listens on 127.0.0.1 only (the package binds every interface, IPv4 and IPv6).
 2. Its state lives in memory only. The package pickles its whole store to
@@ -20,6 +21,11 @@ runner starts localstripe's aiohttp app itself and changes four things, here and
 4. Webhooks go to loopback addresses only (anything else is a 400), and an endpoint can be
    forgotten again with `DELETE /_config/webhooks/<id>`, so that a test's receiver does
    not outlive it. Nothing ever leaves the machine.
+5. `localstripe_connect.install` adds what Stripe has and localstripe lacks: Connect
+   (accounts, transfers, reversals), a balance computed from the charges and transfers
+   (`POST /_config/balance` adds available funds), refunds capped at what is left of the
+   charge, and the `Idempotency-Key` header honoured on every POST. Its docstring has the
+   rules.
 
 The server runs in a subprocess rather than in a thread of the test process: localstripe keeps
 its objects and webhook endpoints in module globals and runs its own asyncio loop, the patches
@@ -128,12 +134,15 @@ def serve(port: int, *, quiet: bool = False, exit_with_parent: bool = False) -> 
     from aiohttp import web
     from localstripe import resources, server
 
+    from tests.support import localstripe_connect
+
     _keep_state_in_memory(resources.Store)
     _accept_parameters(resources.PaymentIntent, "transfer_group")
     _accept_parameters(resources.Refund, "reason")
     _loopback_webhooks_only(server)
     _resolve_localhost_names()
     server.app.router.add_delete("/_config/webhooks/{id}", _forget_webhook)
+    localstripe_connect.install(resources, server)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

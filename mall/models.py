@@ -8,6 +8,7 @@ from mall.catalogue import models as catalogue_models
 from mall.catalogue import search as catalogue_search
 from mall.content import models as content_models
 from mall.fulfilment import models as fulfilment_models
+from mall.ledger import models as ledger_models
 from mall.mail import models as mail_models
 from mall.operator import models as operator_models
 from mall.orders import models as orders_models
@@ -16,6 +17,7 @@ from mall.payments import attempts as payments_attempts
 from mall.payments import models as payments_models
 from mall.posts import models as posts_models
 from mall.rates import models as rates_models
+from mall.settlement import models as settlement_models
 from mall.shipping import models as shipping_models
 from mall.visitors import models as visitors_models
 
@@ -26,6 +28,7 @@ __all__ = [
     "catalogue_search",
     "content_models",
     "fulfilment_models",
+    "ledger_models",
     "mail_models",
     "operator_models",
     "orders_models",
@@ -34,6 +37,7 @@ __all__ = [
     "payments_models",
     "posts_models",
     "rates_models",
+    "settlement_models",
     "shipping_models",
     "visitors_models",
 ]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mall.catalogue.models import Product, ProductFormat
 from mall.demo.specs import SeedCounter
+from mall.ledger.bookings import book_sale
 from mall.money import Money, money_sum
 from mall.orders.models import (
     Order,
@@ -149,6 +150,8 @@ def seed_history(session: Session, post: Post, rates: RateTable, report: SeedCou
         order = _order(session, post, plan, products, rates, commission, rng)
         if plan.key not in existing and order is not None:
             session.add(order)
+            session.flush()
+            book_sale(session, order, order.paid_at or plan.placed)
             report.created += 2 + len(order.post_orders[0].lines)  # rows, as elsewhere
     session.flush()
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Product
 from mall.fulfilment.notifications import notify_posts_of_payment
+from mall.ledger.bookings import book_sale
 from mall.money import Money
 from mall.orders.models import (
     CancelReason,
@@ -36,7 +37,8 @@ class PaymentOutcome(enum.Enum):
 
 
 def record_payment(session: Session, order: Order, amount: Money, now: datetime) -> PaymentOutcome:
-    """Mark the order paid if `amount` settles it exactly, in its currency."""
+    """Mark the order paid if `amount` settles it exactly, in its currency, and book the
+    sale in the ledger in the same transaction."""
     if amount.currency != order.currency:
         raise PaymentRefused(
             f"paid in {amount.currency}, but order {order.code} is in {order.currency}"
@@ -65,6 +67,8 @@ def record_payment(session: Session, order: Order, amount: Money, now: datetime)
         .execution_options(synchronize_session=False)
     )
     session.flush()
+    session.refresh(order, ["post_orders"])
+    book_sale(session, order, now)
     notify_posts_of_payment(session, order)
     return PaymentOutcome.PAID
 

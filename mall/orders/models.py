@@ -179,6 +179,8 @@ class PostOrder(db.Model):
     status: Mapped[PostOrderStatus] = mapped_column(
         enum_column(PostOrderStatus), default=PostOrderStatus.AWAITING_PAYMENT
     )
+    #: Set once, by one conditional update, when the shipping charge is refunded.
+    shipping_refunded: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="post_orders")
     post: Mapped[Post] = relationship()
@@ -207,6 +209,10 @@ class OrderLine(db.Model):
     __tablename__ = "order_line"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "refunded_quantity >= 0 AND refunded_quantity <= quantity",
+            name="refunded_within_quantity",
+        ),
         # A line belongs to its post order's post: the database refuses anything else.
         ForeignKeyConstraint(
             ["post_order_id", "post_id"], ["post_order.id", "post_order.post_id"],
@@ -227,6 +233,9 @@ class OrderLine(db.Model):
     hs_code: Mapped[str] = mapped_column(String(4))
     weight_g: Mapped[int]
     quantity: Mapped[int]
+    #: How many of `quantity` were refunded: raised by one conditional update per refund,
+    #: which the database keeps within the quantity bought (no refund twice).
+    refunded_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
     unit_price_minor: Mapped[int]
     #: The post's currency.
     currency: Mapped[str] = mapped_column(String(3))

@@ -20,10 +20,15 @@ def handler_for(kind: str) -> Handler:
     """The handler of `kind`; a `KeyError` (the task fails with it) for an unknown kind."""
     from mall.mail.sending import deliver_task
     from mall.payments.card import cancel_intent_task, refund_task
+    from mall.settlement.payouts import stripe_transfer_task
+    from mall.settlement.refunds import card_refund_task, reverse_transfer_task
 
     handlers: dict[str, Handler] = {
         "mail": deliver_task,
         "stripe.cancel_intent": cancel_intent_task,
         "stripe.refund": refund_task,
+        "settlement.card_refund": card_refund_task,
+        "settlement.reverse_transfer": reverse_transfer_task,
+        "settlement.stripe_transfer": stripe_transfer_task,
     }
     return handlers[kind]

@@ -58,7 +58,7 @@ def test_a_letter_worth_less_than_300_sdr_gets_a_cn22(paid_order, shop):
     assert "CN22" in text
     assert "Humedales" in text
     assert "4907" in text
-    assert "180 UYU" in text  # the line and the total
+    assert "180.00 UYU" in text  # the line and the total, every minor digit
     assert "RA473124829UY" in text
     assert "Sale of goods" in text
     assert "Claire Martin" in text

@@ -91,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
     from mall.checkout.views import bp as checkout_bp
     from mall.currency import bp as currency_bp
     from mall.mail.views import bp as outbox_bp
+    from mall.operator import books as _operator_books  # noqa: F401
+    from mall.operator import refunds as _operator_refunds  # noqa: F401
+    from mall.operator import statements as _operator_statements  # noqa: F401
     from mall.operator.views import bp as operator_bp
     from mall.orders.views import bp as orders_bp
     from mall.payments.webhook_views import bp as stripe_webhooks_bp
@@ -103,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from vendors.backoffice import inbox as _inbox_pages  # noqa: F401
     from vendors.backoffice import sales as _sales_pages  # noqa: F401
     from vendors.backoffice import settings as _settings_pages  # noqa: F401
+    from vendors.backoffice import settlement as _settlement_pages  # noqa: F401
     from vendors.backoffice import staff as _staff_pages  # noqa: F401
     from vendors.backoffice import views as _backoffice_pages  # noqa: F401
     from vendors.backoffice.blueprint import bp as backoffice_bp

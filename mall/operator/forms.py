@@ -13,6 +13,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     Field,
@@ -36,6 +37,8 @@ from mall.forms import MallForm
 from mall.money import Money, known_currencies, precision
 from mall.operator.models import PaymentChannel
 from mall.orders.references import InvalidReference, parse_payment_reference
+from mall.settlement.models import PayoutMethod
+from mall.settlement.periods import BadPeriod, parse_period
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]
 
@@ -127,6 +130,7 @@ class RecordPaymentForm(MallForm):
         validators=[Optional(), Length(max=500)],
         filters=STRIP,
     )
+    hold = BooleanField(_l("If it does not match the order, hold the money in suspense"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,3 +184,74 @@ class RecordPaymentForm(MallForm):
     @property
     def received_date(self) -> date:
         return self.received_on.data
+
+
+class PeriodForm(MallForm):
+    """The month to settle, written YYYY-MM."""
+
+    period = StringField(_l("Month (YYYY-MM)"), validators=[DataRequired(), Length(max=7)],
+                         filters=STRIP)
+
+    def validate_period(self, field: Field) -> None:
+        try:
+            self.month = parse_period(field.data or "")
+        except BadPeriod:
+            raise ValidationError(_("Write the month as YYYY-MM, for example 2026-11.")) from None
+
+
+class ConfirmForm(MallForm):
+    """A button that changes something, with its CSRF token and nothing else."""
+
+
+class PayoutForm(MallForm):
+    method = SelectField(_l("Paid by"), validators=[DataRequired()])
+    reference = StringField(_l("Reference (bank transfer or UPU clearing)"),
+                            validators=[Optional(), Length(max=120)], filters=STRIP)
+    account_number = StringField(_l("IBAN or account number"),
+                                 validators=[Optional(), Length(max=64)], filters=STRIP)
+    bic = StringField(_l("BIC (SWIFT)"), validators=[Optional(), Length(max=16)],
+                      filters=STRIP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.method.choices = [(method.value, payout_method_label(method))
+                               for method in PayoutMethod]
+
+
+class PayoutAccountForm(MallForm):
+    method = SelectField(_l("How this post is paid"), validators=[DataRequired()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.method.choices = [(method.value, payout_method_label(method))
+                               for method in PayoutMethod]
+
+
+class ReferenceForm(MallForm):
+    """A transfer the operator made, named by the bank's reference."""
+
+    reference = StringField(_l("Bank transfer reference"),
+                            validators=[DataRequired(), Length(max=120)], filters=STRIP)
+
+
+class SuspenseForm(MallForm):
+    action = SelectField(_l("Decision"), validators=[DataRequired()])
+    reference = StringField(_l("Bank transfer reference (when money is sent back)"),
+                            validators=[Optional(), Length(max=120)], filters=STRIP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = [
+            ("accept_short", _("Accept the short payment (the difference is a bank fee)")),
+            ("ask_rest", _("Ask the buyer for the rest")),
+            ("refund_excess", _("Pay the order and send the excess back")),
+            ("return_all", _("Send all of it back")),
+        ]
+
+
+def payout_method_label(method: PayoutMethod) -> str:
+    return {
+        PayoutMethod.STRIPE: _("Stripe transfer"),
+        PayoutMethod.BANK_TRANSFER: _("Bank transfer"),
+        PayoutMethod.UPU_CLEARING: _("UPU clearing"),
+    }[method]

@@ -21,6 +21,8 @@ from mall.money import Money
 from mall.operator.models import PaymentChannel, ReceivedPayment, StaffMember
 from mall.orders.lifecycle import PaymentOutcome, PaymentRefused, record_payment
 from mall.orders.models import Order, OrderStatus, PaymentMethod
+from mall.settlement.desk import add_payment, hold, open_item_for
+from mall.settlement.models import SuspenseItem
 
 #: The payment methods whose money the operator records by hand.
 OFFLINE_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.COUNTER)
@@ -34,6 +36,10 @@ class Refusal(enum.Enum):
     WRONG_CURRENCY = "wrong_currency"
     SHORT = "short"
     OVER = "over"
+
+
+#: Refusals whose money can wait in suspense for the operator to resolve.
+HOLDABLE = frozenset({Refusal.SHORT, Refusal.OVER, Refusal.WRONG_CURRENCY})
 
 
 class PaymentNotRecorded(Exception):
@@ -54,14 +60,19 @@ class ReceivedMoney:
     channel: PaymentChannel
     received_on: date
     note: str = ""
+    #: Hold money that does not settle the order in suspense, rather than refuse it.
+    hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
     order: Order
-    outcome: PaymentOutcome
+    #: None when the money went to suspense (`held`) and the order is not paid yet.
+    outcome: PaymentOutcome | None
     #: The payment recorded now (PAID), or recorded before (ALREADY_PAID, if it was by hand).
     payment: ReceivedPayment | None
+    #: The suspense item the money is held in, when it did not settle the order.
+    held: SuspenseItem | None = None
 
 
 def pending_offline_orders() -> Select[tuple[Order]]:
@@ -111,6 +122,11 @@ def record_received_payment(
         raise PaymentNotRecorded(Refusal.CARD_ORDER, order)
     if order.status is OrderStatus.PAID:
         return Recorded(order, PaymentOutcome.ALREADY_PAID, received_payment_for(session, order))
+    waiting = open_item_for(session, order)
+    if waiting is not None:
+        # Money for this order is in suspense already: this payment joins it.
+        paid = add_payment(session, waiting, money.amount, staff, now)
+        return Recorded(order, PaymentOutcome.PAID if paid else None, None, waiting)
     try:
         with session.begin_nested():
             outcome = record_payment(session, order, money.amount, now)
@@ -130,7 +146,11 @@ def record_received_payment(
                 session.flush()
     except PaymentRefused:
         session.refresh(order)
-        raise PaymentNotRecorded(_refusal(order, money.amount), order) from None
+        refusal = _refusal(order, money.amount)
+        if money.hold and refusal in HOLDABLE:
+            item = hold(session, order, money.amount, money.received_on, money.note, staff, now)
+            return Recorded(order, None, None, item)
+        raise PaymentNotRecorded(refusal, order) from None
     except IntegrityError:
         # Recorded by a colleague in the same instant: theirs is the record.
         session.refresh(order)

@@ -122,7 +122,7 @@ def sign_out() -> ResponseReturnValue:
 @bp.get("/")
 @operator_required
 def index() -> ResponseReturnValue:
-    return redirect(url_for("operator.payments"))
+    return redirect(url_for("operator.dashboard"))
 
 
 
@@ -141,6 +141,7 @@ def payments() -> ResponseReturnValue:
         channel=form.channel_value,
         received_on=form.received_date,
         note=form.note.data or "",
+        hold=bool(form.hold.data),
     )
     staff = current_operator()
     try:
@@ -154,6 +155,11 @@ def payments() -> ResponseReturnValue:
         db.session.rollback()
         flash(_already_paid(recorded), "info")
         return redirect(url_for("operator.payments"))
+    if recorded.outcome is None and recorded.held is not None:
+        flash(_("%(amount)s for order %(code)s is held in suspense: it does not settle the "
+                "order as it is. Decide what to do with it below.",
+                amount=money_filter(money.amount), code=recorded.order.code), "warning")
+        return redirect(url_for("operator.suspense"))
     mailed = _mail_payment_received(recorded)
     current_app.logger.info(
         "payment of %s %s for order %s recorded by staff %s", money.amount.to_decimal(),

@@ -20,7 +20,7 @@ def handler_for(kind: str) -> Handler:
     """The handler of `kind`; a `KeyError` (the task fails with it) for an unknown kind."""
     from mall.mail.sending import deliver_task
     from mall.payments.card import cancel_intent_task, refund_task
-    from mall.settlement.payouts import stripe_transfer_task
+    from mall.settlement.payouts import connect_account_task, stripe_transfer_task
     from mall.settlement.refunds import card_refund_task, reverse_transfer_task
 
     handlers: dict[str, Handler] = {
@@ -30,5 +30,6 @@ def handler_for(kind: str) -> Handler:
         "settlement.card_refund": card_refund_task,
         "settlement.reverse_transfer": reverse_transfer_task,
         "settlement.stripe_transfer": stripe_transfer_task,
+        "settlement.connect_account": connect_account_task,
     }
     return handlers[kind]

@@ -103,23 +103,23 @@ def _svg(width: int, height: int, ident: str, title: str, desc: str, body: list[
     return Markup(head + "".join(body) + "</svg>")  # noqa: S704 - every text is escaped
 
 
-def year_chart(figures: SalesFigures, locale: Locale | str, ident: str = "sales-years") -> Markup:
-    """A bar per year, the value axis from zero, each bar labelled with its year and amount."""
-    years = figures.years
-    title = _("Sales per year, in %(currency)s", currency=figures.currency)
-    if not years:
-        return _svg(YEAR_WIDTH, 60, ident, title, _("No sales yet."), [
-            f'<text x="{YEAR_WIDTH // 2}" y="34" text-anchor="middle">'
-            f'{escape(_("No sales yet."))}</text>'
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: Decimal
+    #: The bar's tooltip and what a screen reader says of it.
+    text: str
+
+
+def bar_chart(bars: list[Bar], *, ident: str, title: str, desc: str, empty: str,
+              locale: Locale | str) -> Markup:
+    """Vertical bars from a zero value axis with four gridlines, each bar labelled below
+    and its value above."""
+    if not bars:
+        return _svg(YEAR_WIDTH, 60, ident, title, empty, [
+            f'<text x="{YEAR_WIDTH // 2}" y="34" text-anchor="middle">{escape(empty)}</text>'
         ])
-    best = max(years, key=lambda y: (y.amount.amount, -y.year))
-    desc = _(
-        "Bar chart of sales per year from %(first)s to %(last)s. Highest: %(year)s, "
-        "%(amount)s. Total: %(total)s.",
-        first=years[0].year, last=years[-1].year, year=best.year,
-        amount=format_money(best.amount, locale), total=format_money(figures.total, locale),
-    )
-    top = _nice_ceiling(max(y.amount.to_decimal() for y in years))
+    top = _nice_ceiling(max(bar.value for bar in bars))
     plot_w = YEAR_WIDTH - YEAR_LEFT - YEAR_RIGHT
     plot_h = YEAR_HEIGHT - YEAR_TOP - YEAR_BOTTOM
     base = YEAR_TOP + plot_h
@@ -134,24 +134,43 @@ def year_chart(figures: SalesFigures, locale: Locale | str, ident: str = "sales-
             f"{escape(_compact(value, locale))}"
             f"</text></g>"
         )
-    slot = plot_w / len(years)
+    slot = plot_w / len(bars)
     width = min(slot * 0.7, 56)
-    for i, year in enumerate(years):
-        height = float(year.amount.to_decimal() / top) * plot_h
+    for i, bar in enumerate(bars):
+        height = float(max(bar.value, Decimal(0)) / top) * plot_h
         x = YEAR_LEFT + slot * i + (slot - width) / 2
         centre = x + width / 2
         body.append(
-            f'<g class="bar"><title>{escape(_year_text(year, locale))}</title>'
+            f'<g class="bar"><title>{escape(bar.text)}</title>'
             f'<rect x="{x:.1f}" y="{base - height:.1f}" width="{width:.1f}" '
             f'height="{height:.1f}" fill="{BAR}"/>'
             f'<text class="value" x="{centre:.1f}" y="{base - height - 6:.1f}" '
             f'text-anchor="middle">'
-            f"{escape(_compact(year.amount.to_decimal(), locale))}"
+            f"{escape(_compact(bar.value, locale))}"
             f"</text>"
             f'<text class="label" x="{centre:.1f}" y="{base + 18}" text-anchor="middle">'
-            f"{year.year}</text></g>"
+            f"{escape(bar.label)}</text></g>"
         )
     return _svg(YEAR_WIDTH, YEAR_HEIGHT, ident, title, desc, body)
+
+
+def year_chart(figures: SalesFigures, locale: Locale | str, ident: str = "sales-years") -> Markup:
+    """A bar per year, the value axis from zero, each bar labelled with its year and amount."""
+    years = figures.years
+    title = _("Sales per year, in %(currency)s", currency=figures.currency)
+    desc = ""
+    if years:
+        best = max(years, key=lambda y: (y.amount.amount, -y.year))
+        desc = _(
+            "Bar chart of sales per year from %(first)s to %(last)s. Highest: %(year)s, "
+            "%(amount)s. Total: %(total)s.",
+            first=years[0].year, last=years[-1].year, year=best.year,
+            amount=format_money(best.amount, locale), total=format_money(figures.total, locale),
+        )
+    bars = [Bar(str(year.year), year.amount.to_decimal(), _year_text(year, locale))
+            for year in years]
+    return bar_chart(bars, ident=ident, title=title, desc=desc, empty=_("No sales yet."),
+                     locale=locale)
 
 
 def _compact(value: Decimal, locale: Locale | str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Integer, String, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -111,6 +111,25 @@ def _utc_year_postgresql(element: utc_year, compiler: Any, **kw: Any) -> str:
     (column,) = element.clauses
     utc = f"({compiler.process(column, **kw)} AT TIME ZONE 'UTC')"
     return f"CAST(EXTRACT(YEAR FROM {utc}) AS INTEGER)"
+
+
+class utc_month(FunctionElement[str]):  # noqa: N801 - a SQL function, named like one
+    """`YYYY-MM` of a UTC timestamp column, the same on every database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_month)
+def _utc_month_default(element: utc_month, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    return f"STRFTIME('%Y-%m', {compiler.process(column, **kw)})"
+
+
+@compiles(utc_month, "postgresql")
+def _utc_month_postgresql(element: utc_month, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    return f"TO_CHAR({compiler.process(column, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
 
 
 def _paid(post: Post) -> list[Any]:

@@ -108,6 +108,24 @@ def payout_account(session: Session, post_id: int) -> PayoutAccount:
     return account
 
 
+def payout_accounts(session: Session, post_ids: list[int]) -> dict[int, PayoutAccount]:
+    """Read-only, in one query: each post's payout settings, or the defaults (UPU clearing,
+    no details) for a post that has none yet, not added to the session."""
+    found = {
+        account.post_id: account
+        for account in session.scalars(
+            select(PayoutAccount).where(PayoutAccount.post_id.in_(post_ids))
+        )
+    }
+    return {
+        post_id: found.get(post_id) or PayoutAccount(
+            post_id=post_id, method=PayoutMethod.UPU_CLEARING, stripe_account_id=None,
+            account_holder="", account_number="", bic="",
+        )
+        for post_id in post_ids
+    }
+
+
 def provider_for(method: PayoutMethod) -> PayoutProvider:
     return {
         PayoutMethod.STRIPE: StripeTransfers(),
@@ -253,7 +271,7 @@ def statement_post_orders(session: Session, statement: Statement) -> list[int]:
     """The post orders whose sale the statement counts."""
     start, end = period_bounds(statement.period)
     return list(session.scalars(
-        select(LedgerEntry.post_order_id.distinct()).where(
+        select(LedgerEntry.post_order_id).distinct().where(
             LedgerEntry.account == Account.PAYABLE,
             LedgerEntry.post_id == statement.post_id,
             LedgerEntry.role == Role.SALE,
@@ -304,6 +322,24 @@ def stripe_transfer_task(session: Session, _task_id: int, payload: dict[str, Any
                      memo=f"Stripe transfer {transfer.transfer_id}")
     session.flush()
     _mark_paid_if_done(session, payout.statement, now)
+
+
+def connect_account_task(session: Session, task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler: open the post's connected account at Stripe (keyed by the task,
+    so a retry opens the same one) and keep its id."""
+    from mall.payments.card import card_gateway
+
+    account = payout_account(session, int(payload["post_id"]))
+    if account.stripe_account_id:
+        return
+    provider = card_gateway(current_app.config)
+    if provider is None:
+        raise PaymentConfigurationError(detail="Stripe is not configured")
+    post = account.post
+    account.stripe_account_id = provider.create_account(
+        post.code.upper(), post.email or f"payouts@{post.code}.invalid", f"account:{task_id}"
+    )
+    account.method, account.updated_at = PayoutMethod.STRIPE, utcnow()
 
 
 def _mark_paid_if_done(session: Session, statement: Statement, now: datetime) -> None:

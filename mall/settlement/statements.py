@@ -87,7 +87,7 @@ def settle(session: Session, period: date, now: datetime) -> list[Statement]:
         select(LedgerEntry.post_id, func.count(LedgerEntry.post_order_id.distinct()))
         .where(*in_period[:3], LedgerEntry.role == Role.SALE)
         .group_by(LedgerEntry.post_id)
-    ).tuples().all())
+    ).all())
     existing = {
         statement.post_id: statement
         for statement in session.scalars(select(Statement).where(Statement.period == period))
@@ -96,7 +96,7 @@ def settle(session: Session, period: date, now: datetime) -> list[Statement]:
         statement = existing.get(post_id)
         if statement is None:
             statement = Statement(post_id=post_id, period=period, currency=currency,
-                                  created_at=now)
+                                  status=StatementStatus.DRAFT, created_at=now)
             session.add(statement)
             existing[post_id] = statement
         if statement.status is StatementStatus.DRAFT:

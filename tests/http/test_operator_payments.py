@@ -13,11 +13,10 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from flask import g, render_template
+from flask import render_template
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from mall.accounts.passwords import hash_password
 from mall.cart.services import add_to_cart, cart_for
 from mall.catalogue.models import Product
 from mall.columns import utcnow
@@ -25,7 +24,7 @@ from mall.extensions import db
 from mall.mail.models import OutboxMessage
 from mall.money import Money
 from mall.operator.forms import AmountError, parse_amount
-from mall.operator.models import PaymentChannel, ReceivedPayment, StaffMember, StaffRole
+from mall.operator.models import PaymentChannel, ReceivedPayment
 from mall.orders.lifecycle import cancel_order
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod, PostOrderStatus
 from mall.orders.placement import OrderRequest, ShippingAddress, lock_quote, place_order
@@ -34,39 +33,10 @@ from mall.shipping.models import ShippingKind, ShippingMethod, ShippingRate
 from mall.shipping.zones import Zone
 from mall.visitors.models import Visitor
 from tests.orders.conftest import RATES
+from tests.support.client import BrowserClient as Browser
 from tests.support.hosts import PORTAL, csrf_token
 
-PASSWORD = "a long staff passphrase"
 DESK = PORTAL + "/operator/payments"
-
-
-class Browser(FlaskClient):
-    """A test client whose every request starts with an empty `g`, as under a real server
-    (the suite keeps one app context per test; see tests/http/test_accounts.py)."""
-
-    def open(self, *args, **kwargs):
-        vars(g).clear()
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def operator() -> StaffMember:
-    staff = StaffMember(email="desk@stamps.post", password_hash=hash_password(PASSWORD),
-                        name="Desk Officer", role=StaffRole.OPERATOR)
-    db.session.add(staff)
-    db.session.commit()
-    return staff
-
-
-@pytest.fixture
-def desk(app, operator) -> Browser:
-    """A browser signed in to the operator's desk."""
-    client = Browser(app, app.response_class, use_cookies=True)
-    token = csrf_token(client, PORTAL + "/operator/sign-in")
-    response = client.post(PORTAL + "/operator/sign-in", data={
-        "email": operator.email, "password": PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from mall.operator.models import StaffMember, StaffRole
 from mall.orders.lifecycle import record_payment
 from mall.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, PostOrder
 from mall.orders.placement import payable_total
+from mall.orders.references import payment_reference
 from mall.rates.conversion import RateTable
 
 RATES = RateTable.from_rates(
@@ -78,7 +79,7 @@ def pending_order(
     subtotal = Money(goods + shipping, currency)
     total = payable_total(subtotal, method)
     order = Order(
-        code=f"S{n:07d}", payment_reference=f"RF00S{n:07d}", email="ana@example.org",
+        code=f"S{n:07d}", payment_reference=payment_reference(f"S{n:07d}"), email="ana@example.org",
         locale="en", currency=currency, goods_minor=goods, shipping_minor=shipping,
         rounding_minor=(total - subtotal).amount, total_minor=total.amount, rates={},
         spread_bps=0, payment_method=method, placement_key=f"settle-{n}",

@@ -235,6 +235,10 @@ class StripeTransfers:
         owed = owed_per_post_order(
             session, statement_post_orders(session, statement), statement.currency
         )
+        codes = dict(session.execute(
+            select(PostOrder.id, Order.code).join(Order, Order.id == PostOrder.order_id)
+            .where(PostOrder.id.in_(list(owed)))
+        ).all())
         payouts = []
         for post_order_id, amount in sorted(owed.items()):
             if amount.amount <= 0:
@@ -247,7 +251,9 @@ class StripeTransfers:
                 post_id=post.id,
                 post_order_id=post_order_id,
                 method=PayoutMethod.STRIPE,
-                key=f"transfer:post-order:{post_order_id}:{tries + 1}",
+                # Stripe keeps keys per account, across databases: the order's random code
+                # makes the key the mall's alone.
+                key=f"transfer:{codes[post_order_id]}:{post_order_id}:{tries + 1}",
                 amount_minor=amount.amount,
                 currency=amount.currency,
                 status=PayoutStatus.PENDING,

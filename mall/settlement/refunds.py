@@ -327,7 +327,7 @@ def card_refund_task(session: Session, _task_id: int, payload: dict[str, Any]) -
         result = provider.refund(
             order.payment_id or "",
             refund.paid,
-            f"refund:{refund.id}",
+            f"refund:{order.code}:{refund.id}",
             RefundReason.REQUESTED_BY_CUSTOMER,
             metadata={"order_code": order.code, "refund": str(refund.id)},
         )
@@ -355,7 +355,7 @@ def reverse_transfer_task(session: Session, _task_id: int, payload: dict[str, An
     amount = Money(int(payload["amount_minor"]), payout.currency)
     try:
         reversal = provider.reverse_transfer(
-            payout.reference, amount, f"reversal:refund:{refund.id}",
+            payout.reference, amount, f"reversal:{refund.order.code}:{refund.id}",
             metadata={"refund": str(refund.id)},
         )
     except (PaymentUnavailable, PaymentConfigurationError):

@@ -12,7 +12,9 @@ CHROMIUM ?= /usr/bin/chromium
 
 # Card payments run in Stripe's test mode against localstripe (a fake Stripe from PyPI),
 # started here on 127.0.0.1:$STRIPE_PORT (default 8420) and stopped when `flask run` ends;
-# if it cannot start, the card option is simply not offered.
+# if it cannot start, the card option is simply not offered. Its platform balance gets
+# 1,000,000 EUR of settled funds, so that the demo can pay posts by Stripe transfer for past
+# orders (their charges long settled, as they would be at Stripe).
 demo: db ## install, build and fill the database, serve the mall on port $(PORT)
 	@echo "Portal:      http://stamps.post.localhost:$(PORT)"
 	@echo "Storefronts: http://stamps.uy.post.localhost:$(PORT)  (also nl, kh, ug, bw, tz)"
@@ -31,6 +33,10 @@ demo: db ## install, build and fill the database, serve the mall on port $(PORT)
 	done; \
 	if [ -n "$$ready" ]; then \
 	  echo "Cards:       Stripe TEST MODE against localstripe on $$stripe_base (no real money)"; \
+	  $(BIN)/python -c 'import sys, urllib.parse as p, urllib.request as u; \
+	    u.build_opener(u.ProxyHandler({})).open(sys.argv[1], \
+	    p.urlencode({"currency": "eur", "amount": "100000000"}).encode(), timeout=2)' \
+	    "$$stripe_base/_config/balance" >/dev/null 2>&1 || true; \
 	  export MALL_STRIPE_SECRET_KEY=sk_test_postmall_demo MALL_STRIPE_API_BASE="$$stripe_base" \
 	         MALL_STRIPE_WEBHOOK_SECRET="$$secret"; \
 	else \

@@ -21,6 +21,7 @@ from mall.content.models import NewsItem, Page, PageKind
 from mall.demo.backoffice import seed_back_office
 from mall.demo.buyer import seed_demo_buyer
 from mall.demo.history import seed_history
+from mall.demo.payouts import seed_payout_account
 from mall.demo.issues import build_issues
 from mall.demo.posts import COUNTRIES
 from mall.demo.shipping import seed_shipping_methods
@@ -70,6 +71,7 @@ def seed(session: Session) -> SeedReport:
         seed_demo_post_staff(session, post, report)  # mall/operator/demo.py: back office
         seed_history(session, post, rates, report)  # mall/demo/history.py: past sales
         seed_back_office(session, post, report)  # mall/demo/backoffice.py: work to do
+        seed_payout_account(session, post, report)  # mall/demo/payouts.py: how it is paid
     session.flush()
     seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account
     seed_demo_buyer(session, report)

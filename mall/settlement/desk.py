@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from mall.ledger.bookings import (
     book_desk_applied,
@@ -70,6 +70,7 @@ def open_item_for(session: Session, order: Order) -> SuspenseItem | None:
 def open_items(session: Session) -> list[SuspenseItem]:
     return list(session.scalars(
         select(SuspenseItem).where(SuspenseItem.status.in_(OPEN_STATES))
+        .options(joinedload(SuspenseItem.order))
         .order_by(SuspenseItem.created_at, SuspenseItem.id)
     ))
 

@@ -4,6 +4,7 @@ suspense and reads the books — through the test client, against the real ledge
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -286,3 +287,85 @@ def test_settle_from_the_command_line(app, november):
     bad = app.test_cli_runner().invoke(args=["mall", "settle", "--period", "2026-13"])
     assert bad.exit_code != 0
     assert "YYYY-MM" in bad.output
+
+
+ODD_VALUES = ["a\x00b", "x\x01y", str(2**31), str(2**63), "-1", "0", "", "2026-13",
+              "y" * 5000, "CHF", "stripe", "return_all"]
+
+
+def test_no_operator_page_answers_500_to_odd_input(app, desk, november, waiting_order):
+    """Signed in as the operator, every operator route, with real ids and odd ones in the
+    path, and every form field of the mall set to odd values: an answer, never a 500."""
+    from tests.http.test_invariants import _field_names
+
+    _settle(desk)
+    _record(desk, waiting_order, "1.00", "EUR")
+    statement = db.session.scalar(select(Statement))
+    item = db.session.scalar(select(SuspenseItem))
+    ids = {"statement_id": [str(statement.id), str(2**31), "-1"],
+           "item_id": [str(item.id), str(2**31)], "refund_id": ["1", str(2**31)],
+           "code": ["uy", "zz", "a\x00"]}
+    token = csrf_token(desk, PORTAL + "/operator/payments")
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/operator") or rule.endpoint == "operator.sign_out":
+            continue
+        choices = [dict(zip(rule.arguments, combo, strict=True)) for combo in
+                   _combinations([ids.get(name, ["1"]) for name in rule.arguments])]
+        for values in choices:
+            path = rule.rule
+            for name, value in values.items():
+                path = re.sub(rf"<(?:[a-z]+:)?{name}>", value.replace("\x00", "%00"), path)
+            if "GET" in rule.methods:
+                for value in ODD_VALUES:
+                    response = desk.get(PORTAL + path, query_string={"period": value,
+                                                                    "page": value})
+                    if response.status_code >= 500:
+                        failures.append(("GET", path, value[:10]))
+            if "POST" in rule.methods:
+                for value in ODD_VALUES:
+                    data = dict.fromkeys(_field_names(), value)
+                    data |= {f"item-{item.id}-{field}": value for field in ("action", "reference")}
+                    data |= {"refund-1-reference": value}
+                    response = desk.post(PORTAL + path, data={**data, "csrf_token": token})
+                    if response.status_code >= 500:
+                        failures.append(("POST", path, value[:10]))
+    assert failures == []
+
+
+def _combinations(options: list[list[str]]) -> list[tuple[str, ...]]:
+    from itertools import product
+
+    return list(product(*options))
+
+
+def test_the_books_cost_the_same_queries_with_more_orders(desk, november, count_queries):
+    _settle(desk)
+    statement = db.session.scalar(select(Statement).where(Statement.post_id == november["nl"].id))
+    pages = ["/operator/dashboard", "/operator/ledger", "/operator/statements?period=2026-11",
+             f"/operator/statements/{statement.id}", "/operator/suspense", "/operator/refunds",
+             "/operator/posts"]
+
+    def counts() -> list[int]:
+        found = []
+        for path in pages:
+            with count_queries() as queries:
+                assert desk.get(PORTAL + path).status_code == 200, path
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for day in range(5):
+        order = pending_order([Part([(november["booklet"], 1)]), Part([(november["sheet"], 1)])],
+                              "EUR", PaymentMethod.BANK_TRANSFER,
+                              now=NOVEMBER + timedelta(days=day))
+        _record(desk, order, str(order.total.to_decimal() - 1), "EUR")  # to suspense
+        from mall.orders.lifecycle import record_payment
+
+        other = paid_order([Part([(november["booklet"], 2)])], "USD",
+                           now=NOVEMBER + timedelta(days=day))
+        assert record_payment is not None
+        assert other.status is OrderStatus.PAID
+    db.session.commit()
+    _settle(desk)
+    assert counts() == before

@@ -76,9 +76,9 @@ class PaymentChannel(enum.Enum):
 
 class ReceivedPayment(db.Model):
     """Money the operator saw arrive for an order (a bank statement line, a counter
-    receipt), as it was recorded. The settlement ledger will book it; until then this row is
-    the evidence. One per order: a second recording of the same money is refused (invariant
-    4); the posts paid are reachable through `order.post_orders`."""
+    receipt), as it was recorded: the evidence behind the sale the ledger books. One per
+    order: a second recording of the same money is refused (invariant 4); the posts paid are
+    reachable through `order.post_orders`."""
 
     __tablename__ = "received_payment"
     __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)

@@ -1,4 +1,4 @@
-"""The issue's "done when", on the demo: the operator settles a month of demo orders, sees
+"""The issue's "done when", on the demo: the operator settles October 2026's demo orders, sees
 statements that balance, pays the Netherlands by Stripe transfer and Uruguay by bank,
 refunds a line, and Uruguay's manager sees its statement."""
 
@@ -38,7 +38,7 @@ def test_the_operator_settles_pays_and_refunds_the_demo(app, stripe_config):  # 
                  email=DEMO_OPERATOR_EMAIL, password=DEMO_OPERATOR_PASSWORD).status_code == 302
 
     assert _post(desk, PORTAL + "/operator/statements/settle", PORTAL + "/operator/statements",
-                 period="2026-11").status_code == 302
+                 period="2026-10").status_code == 302
     statements = db.session.scalars(select(Statement)).all()
     assert len(statements) >= 4
     for statement in statements:

@@ -1,14 +1,19 @@
 """The post's orders in its back office: what to ship, packing, shipping with an S10 number,
-delivery, and the papers (packing slip, customs declaration). Clerks and managers alike."""
+delivery, and the papers (packing slip, customs declaration). Clerks and managers alike;
+the order page also lists the order's refunds, and a manager's refund form (posted to
+`vendors.backoffice.settlement`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from uuid import uuid4
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mall.columns import utcnow
 from mall.extensions import db
@@ -24,14 +29,15 @@ from mall.fulfilment.services import (
     ship,
 )
 from mall.operator.models import StaffRole
-from mall.orders.models import PostOrder, PostOrderStatus
+from mall.orders.models import OrderStatus, PostOrder, PostOrderStatus
 from mall.pagination import requested_page
 from mall.rates.conversion import load_rate_table
+from mall.settlement.models import Refund
 from mall.tenancy import current_post, get_owned_or_404, scoped
 from vendors.backoffice import queries
-from vendors.backoffice.access import current_post_staff, staff_required
+from vendors.backoffice.access import current_post_staff, has_role, staff_required
 from vendors.backoffice.blueprint import bp
-from vendors.backoffice.forms import ActionForm, ShipForm, TrackingRangeForm
+from vendors.backoffice.forms import ActionForm, ShipForm, TrackingRangeForm, refund_form
 
 #: The filters of the order list, in the order a clerk works through them.
 STATUSES = (
@@ -58,7 +64,7 @@ def post_orders() -> ResponseReturnValue:
 @bp.get("/orders/<int:post_order_id>")
 @staff_required(StaffRole.POST_CLERK)
 def post_order(post_order_id: int) -> ResponseReturnValue:
-    return _order_page(get_owned_or_404(PostOrder, post_order_id), ShipForm())
+    return order_page(get_owned_or_404(PostOrder, post_order_id), ShipForm())
 
 
 @bp.post("/orders/<int:post_order_id>/pack")
@@ -83,13 +89,13 @@ def ship_order(post_order_id: int) -> ResponseReturnValue:
     post_order = get_owned_or_404(PostOrder, post_order_id)
     form = ShipForm()
     if not form.validate_on_submit():
-        return _order_page(post_order, form, 400)
+        return order_page(post_order, form, 400)
     try:
         shipment = ship(db.session, post_order, number=form.tracking_number.data,
                         staff=current_post_staff(), now=utcnow())
     except FulfilmentRefused as refused:
         form.tracking_number.errors.append(str(refused.message))
-        return _order_page(post_order, form, 400)
+        return order_page(post_order, form, 400)
     if shipment.tracking_number:
         flash(_("Order %(code)s is shipped with %(number)s; the buyer is told by mail.",
                 code=post_order.order.code, number=shipment.tracking_number), "success")
@@ -143,7 +149,18 @@ def tracking_ranges() -> ResponseReturnValue:
     return render_template("backoffice/tracking_ranges.html", form=form, ranges=ranges), status
 
 
-def _order_page(post_order: PostOrder, form: ShipForm, status: int = 200) -> ResponseReturnValue:
+def order_page(
+    post_order: PostOrder, form: ShipForm, status: int = 200, refund: Any = None
+) -> ResponseReturnValue:
+    """The order's page, with `form` (shipping) and `refund` (a refund form, managers only)
+    shown again with their errors; a manager gets a fresh refund form, with a new one-time
+    key, when `refund` is None."""
+    if refund is None and _may_refund(post_order):
+        refund = refund_form(post_order, formdata=None, data={"key": uuid4().hex})
+    refunds = db.session.scalars(
+        scoped(Refund).where(Refund.post_order_id == post_order.id)
+        .options(selectinload(Refund.lines)).order_by(Refund.id)
+    ).all()
     has_range = db.session.scalar(
         select(TrackingRange.id).where(
             TrackingRange.post_id == post_order.post_id,
@@ -154,7 +171,13 @@ def _order_page(post_order: PostOrder, form: ShipForm, status: int = 200) -> Res
         "backoffice/order.html", post_order=post_order, order=post_order.order, form=form,
         action=ActionForm(), tracked=is_tracked(post_order), has_range=has_range,
         abroad=post_order.order.ship_country.upper() != post_order.post.code.upper(),
+        refund=refund, refunds=refunds,
     ), status
+
+
+def _may_refund(post_order: PostOrder) -> bool:
+    return (has_role(current_post_staff(), StaffRole.POST_MANAGER)
+            and post_order.order.status is OrderStatus.PAID)
 
 
 def _step(post_order: PostOrder, action: Callable[[], None], done: str) -> ResponseReturnValue:

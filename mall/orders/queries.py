@@ -3,13 +3,17 @@ or whoever holds its signed link — and nobody else."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mall.accounts.models import Buyer
 from mall.orders.models import Order, PostOrder
+from mall.settlement.models import Refund, RefundLine
+from mall.settlement.refunds import refunds_of
 from mall.visitors.models import Visitor
 
 
@@ -45,3 +49,22 @@ def order_query(
             selectinload(Order.post_orders).joinedload(PostOrder.shipment),
         )
     )
+
+
+def refunds_by_post_order(session: Session, order: Order) -> dict[int, list[Refund]]:
+    """The order's refunds by post order id, each with its lines: one query for the
+    refunds, and one for all their lines when there are any (not one per refund)."""
+    refunds = refunds_of(session, [order.id])[order.id]
+    lines: dict[int, list[RefundLine]] = defaultdict(list)
+    if refunds:
+        for line in session.scalars(
+            select(RefundLine)
+            .where(RefundLine.refund_id.in_([refund.id for refund in refunds]))
+            .order_by(RefundLine.id)
+        ):
+            lines[line.refund_id].append(line)
+    found: dict[int, list[Refund]] = defaultdict(list)
+    for refund in refunds:
+        set_committed_value(refund, "lines", lines[refund.id])
+        found[refund.post_order_id].append(refund)
+    return dict(found)

@@ -49,7 +49,7 @@ from mall.orders.models import (
     PostOrder,
 )
 from mall.orders.placement import ShippingAddress
-from mall.orders.queries import order_query
+from mall.orders.queries import order_query, refunds_by_post_order
 from mall.orders.references import format_reference
 from mall.payments.attempts import AttemptStatus
 from mall.payments.card import (
@@ -147,6 +147,9 @@ def show(code: str) -> ResponseReturnValue:
         reference=format_reference(order.payment_reference),
         card_available=card_gateway(current_app.config) is not None,
         cancel_form=CancelOrderForm(formdata=None),
+        # Only a paid order is ever refunded (an unpaid one is cancelled instead).
+        refunds=refunds_by_post_order(db.session, order)
+        if order.status is OrderStatus.PAID else {},
     )
 
 

@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.currency import bp as currency_bp
     from mall.mail.views import bp as outbox_bp
     from mall.operator import books as _operator_books  # noqa: F401
+    from mall.operator import orders as _operator_orders  # noqa: F401
     from mall.operator import refunds as _operator_refunds  # noqa: F401
     from mall.operator import statements as _operator_statements  # noqa: F401
     from mall.operator.views import bp as operator_bp

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import enum
+
 from flask import Flask, request, url_for
 
-from mall.catalogue.labels import label
+from mall.catalogue.labels import LABELS as CATALOGUE_LABELS
 from mall.content.markdown import render_markdown
+from mall.settlement.labels import LABELS as SETTLEMENT_LABELS
 
 
 def init_app(app: Flask) -> None:
@@ -13,6 +16,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label
+
+
+def label(member: enum.Enum) -> str:
+    """What a person reads for one of the mall's enumerations, in the page's language."""
+    table = SETTLEMENT_LABELS if member in SETTLEMENT_LABELS else CATALOGUE_LABELS
+    return str(table[member])
 
 
 def page_url(number: int) -> str:

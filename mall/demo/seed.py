@@ -21,8 +21,8 @@ from mall.content.models import NewsItem, Page, PageKind
 from mall.demo.backoffice import seed_back_office
 from mall.demo.buyer import seed_demo_buyer
 from mall.demo.history import seed_history
-from mall.demo.payouts import seed_payout_account
 from mall.demo.issues import build_issues
+from mall.demo.payouts import seed_payout_account
 from mall.demo.posts import COUNTRIES
 from mall.demo.shipping import seed_shipping_methods
 from mall.demo.specs import Country, IssueSpec

@@ -37,6 +37,7 @@ from mall.forms import MallForm
 from mall.money import Money, known_currencies, precision
 from mall.operator.models import PaymentChannel
 from mall.orders.references import InvalidReference, parse_payment_reference
+from mall.settlement.labels import LABELS
 from mall.settlement.models import PayoutMethod
 from mall.settlement.periods import BadPeriod, parse_period
 
@@ -250,8 +251,4 @@ class SuspenseForm(MallForm):
 
 
 def payout_method_label(method: PayoutMethod) -> str:
-    return {
-        PayoutMethod.STRIPE: _("Stripe transfer"),
-        PayoutMethod.BANK_TRANSFER: _("Bank transfer"),
-        PayoutMethod.UPU_CLEARING: _("UPU clearing"),
-    }[method]
+    return str(LABELS[method])

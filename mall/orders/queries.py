@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from mall.accounts.models import Buyer
 from mall.orders.models import Order, PostOrder
-from mall.settlement.models import Refund, RefundLine
+from mall.settlement.models import Refund
 from mall.settlement.refunds import refunds_of
 from mall.visitors.models import Visitor
 
@@ -52,19 +51,9 @@ def order_query(
 
 
 def refunds_by_post_order(session: Session, order: Order) -> dict[int, list[Refund]]:
-    """The order's refunds by post order id, each with its lines: one query for the
-    refunds, and one for all their lines when there are any (not one per refund)."""
-    refunds = refunds_of(session, [order.id])[order.id]
-    lines: dict[int, list[RefundLine]] = defaultdict(list)
-    if refunds:
-        for line in session.scalars(
-            select(RefundLine)
-            .where(RefundLine.refund_id.in_([refund.id for refund in refunds]))
-            .order_by(RefundLine.id)
-        ):
-            lines[line.refund_id].append(line)
+    """The order's refunds by post order id, each with its lines (`refunds_of`: one query
+    for the refunds, one for all their lines when there are any)."""
     found: dict[int, list[Refund]] = defaultdict(list)
-    for refund in refunds:
-        set_committed_value(refund, "lines", lines[refund.id])
+    for refund in refunds_of(session, [order.id])[order.id]:
         found[refund.post_order_id].append(refund)
     return dict(found)

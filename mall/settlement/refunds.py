@@ -23,7 +23,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 
 from mall.catalogue.models import Product
 from mall.columns import utcnow
@@ -64,6 +65,8 @@ class Problem(enum.Enum):
     TOO_MANY = "too_many"
     UNKNOWN_LINE = "unknown_line"
     SHIPPING_REFUNDED = "shipping_refunded"
+    #: The key was used for a refund of another post order (a form from another page).
+    OTHER_ORDER = "other_order"
 
 
 class RefundRefused(Exception):
@@ -91,11 +94,13 @@ def refund_by_key(session: Session, key: str) -> Refund | None:
 
 
 def refunds_of(session: Session, order_ids: list[int]) -> dict[int, list[Refund]]:
-    """The refunds of these orders, by order id (one query), for the order pages."""
+    """The refunds of these orders with their lines, by order id (two queries), for the
+    order pages."""
     found: dict[int, list[Refund]] = {order_id: [] for order_id in order_ids}
     if order_ids:
         for refund in session.scalars(
-            select(Refund).where(Refund.order_id.in_(order_ids)).order_by(Refund.id)
+            select(Refund).where(Refund.order_id.in_(order_ids))
+            .options(selectinload(Refund.lines)).order_by(Refund.id)
         ):
             found[refund.order_id].append(refund)
     return found
@@ -112,6 +117,8 @@ def refund(
     Raises `RefundRefused` with nothing changed."""
     earlier = refund_by_key(session, request.key)
     if earlier is not None:
+        if earlier.post_order_id != post_order.id:
+            raise RefundRefused(Problem.OTHER_ORDER)
         return earlier
     order = post_order.order
     if order.status is not OrderStatus.PAID:
@@ -126,8 +133,15 @@ def refund(
             raise RefundRefused(Problem.UNKNOWN_LINE)
         if quantity < 0 or line.refunded_quantity + quantity > line.quantity:
             raise RefundRefused(Problem.TOO_MANY, line)
-    with session.begin_nested():
-        refund = _claim_and_record(session, post_order, lines, wanted, request, staff, now)
+    try:
+        with session.begin_nested():
+            refund = _claim_and_record(session, post_order, lines, wanted, request, staff, now)
+    except IntegrityError:
+        # The same form posted twice at once: the other post made the refund first.
+        earlier = refund_by_key(session, request.key)
+        if earlier is None or earlier.post_order_id != post_order.id:
+            raise
+        return earlier
     _carry_out(session, order, post_order, refund)
     _mail_buyer(order, refund)
     return refund

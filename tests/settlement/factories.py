@@ -21,7 +21,7 @@ from mall.rates.conversion import RateTable
 
 RATES = RateTable.from_rates(
     {"UYU": Decimal("46.2100"), "JPY": Decimal("163.42"), "KWD": Decimal("0.3311"),
-     "USD": Decimal("1.0512")},
+     "USD": Decimal("1.0512"), "SEK": Decimal("11.1250")},
     date(2026, 11, 27),
 )
 _serial = count(1)

@@ -14,16 +14,16 @@ from mall.operator.demo import DEMO_OPERATOR_EMAIL
 from mall.orders.models import PostOrder
 from mall.posts.models import Post
 from mall.settlement.models import PayoutStatus, Refund, Statement, StatementStatus
-from tests.support.checkout_fixtures import stripe_config  # noqa: F401 - fixture
 from tests.support.hosts import PORTAL, csrf_token
-from tests.support.localstripe_server import localstripe  # noqa: F401 - fixture
+
+pytest_plugins = ["tests.support.checkout_fixtures"]
 
 
 def _post(client, url: str, page: str, **data: str):
     return client.post(url, data={"csrf_token": csrf_token(client, page), **data})
 
 
-def test_the_operator_settles_pays_and_refunds_the_demo(app, stripe_config):  # noqa: F811
+def test_the_operator_settles_pays_and_refunds_the_demo(app, stripe_config):
     from mall.operator.demo import DEMO_OPERATOR_PASSWORD
     from tests.support.client import BrowserClient
 
@@ -85,7 +85,7 @@ def test_the_operator_settles_pays_and_refunds_the_demo(app, stripe_config):  # 
     order_page = PORTAL + f"/operator/orders/{post_order.order.code}"
     assert desk.get(order_page).status_code == 200
     response = _post(desk, order_page + f"/{post_order.id}/refund", order_page,
-                     **{f"quantity-{line.id}": "1", "reason": "Damaged in transit",
+                     **{f"quantity_{line.id}": "1", "reason": "Damaged in transit",
                         "key": "0" * 32})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert db.session.scalar(select(func.count(Refund.id))) == 1
@@ -95,3 +95,15 @@ def test_the_operator_settles_pays_and_refunds_the_demo(app, stripe_config):  # 
         .having(func.sum(LedgerEntry.amount_minor) != 0)
     ).all()
     assert unbalanced == []
+
+    # Uruguay's manager reads the statement, paid, in its back office.
+    from tests.support.hosts import storefront
+
+    manage = storefront("uy") + "/manage"
+    manager = BrowserClient(app, app.response_class, use_cookies=True)
+    assert _post(manager, manage + "/sign-in", manage + "/sign-in",
+                 email="manager@stamps.uy.post",
+                 password="manager-uy-demo-2026").status_code == 302  # noqa: S106 - demo
+    page = manager.get(manage + f"/statements/{uy.id}").get_data(as_text=True)
+    assert "BROU-778812" in page
+    assert manager.get(manage + f"/statements/{nl.id}").status_code == 404

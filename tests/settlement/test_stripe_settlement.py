@@ -35,23 +35,35 @@ from mall.settlement.payouts import (
 from mall.settlement.refunds import Problem, RefundRefused, RefundRequest, refund
 from mall.settlement.statements import approve, settle
 from tests.settlement.factories import Part, operator, pending_order
-from tests.support.checkout_fixtures import stripe_config  # noqa: F401 - fixture
-from tests.support.localstripe_server import localstripe  # noqa: F401 - fixture
 
 NOVEMBER = datetime(2026, 11, 12, 10, tzinfo=UTC)
 
+pytest_plugins = ["tests.support.checkout_fixtures"]
+
 
 @pytest.fixture
-def stripe_shop(make_post, make_issue, make_product, stripe_config):  # noqa: F811
-    nl = make_post("nl")
-    booklet = make_product(make_issue(nl), price_minor=1095, stock=20)
-    gateway = card_gateway(stripe_config)
-    account = payout_account(db.session, nl.id)
+def stripe_shop(make_post, make_issue, make_product, stripe_config):
+    return _shop(make_post, make_issue, make_product, stripe_config, "nl", "EUR")
+
+
+@pytest.fixture
+def swedish_shop(make_post, make_issue, make_product, stripe_config):
+    """A post in a currency no other test gives the platform a balance in: the session's
+    localstripe is shared, and the demo's test tops its euros up."""
+    return _shop(make_post, make_issue, make_product, stripe_config, "se", "SEK")
+
+
+def _shop(make_post, make_issue, make_product, config, code: str, currency: str):
+    post = make_post(code, currency=currency)
+    booklet = make_product(make_issue(post), price_minor=1095, stock=20)
+    gateway = card_gateway(config)
+    account = payout_account(db.session, post.id)
     account.method = PayoutMethod.STRIPE
-    account.stripe_account_id = gateway.create_account("NL", "filatelie@post.nl",
+    account.stripe_account_id = gateway.create_account(code.upper(), f"filatelie@{code}.post",
                                                        f"acct-{uuid.uuid4().hex}")
     db.session.commit()
-    return {"nl": nl, "booklet": booklet, "gateway": gateway, "config": stripe_config}
+    return {"post": post, "nl": post, "booklet": booklet, "gateway": gateway,
+            "config": config}
 
 
 def card_order(shop: dict[str, Any], currency: str, quantity: int = 3) -> Order:
@@ -117,31 +129,31 @@ def test_a_statement_is_paid_by_one_transfer_per_order_from_its_charge(stripe_sh
     assert owed_to_post(db.session, stripe_shop["nl"].id, "EUR").amount == 0
 
 
-def test_a_transfer_without_settled_funds_fails_and_the_money_stays_owed(stripe_shop):
-    # Paid in dollars: the euro transfer cannot draw on the charge, and the platform has no
-    # available euros yet.
-    order = card_order(stripe_shop, "USD")
-    statement = _statement(stripe_shop)
-    owed = owed_to_post(db.session, stripe_shop["nl"].id, "EUR")
+def test_a_transfer_without_settled_funds_fails_and_the_money_stays_owed(swedish_shop):
+    # Paid in dollars: the krona transfer cannot draw on the charge, and the platform has no
+    # available kronor yet.
+    order = card_order(swedish_shop, "USD")
+    statement = _statement(swedish_shop)
+    owed = owed_to_post(db.session, swedish_shop["nl"].id, "SEK")
     (payout,) = StripeTransfers().pay(db.session, statement, PayoutDetails(), operator(),
                                       utcnow())
     _run_outbox()
     assert payout.status is PayoutStatus.FAILED
     assert "available funds" in payout.failure
-    assert owed_to_post(db.session, stripe_shop["nl"].id, "EUR") == owed
+    assert owed_to_post(db.session, swedish_shop["nl"].id, "SEK") == owed
     assert statement.status is StatementStatus.APPROVED
     # Funds arrive; paying again makes a new attempt under a new key, and it goes through.
     session = requests.Session()
     session.trust_env = False
-    session.post(f"{stripe_shop['config']['STRIPE_API_BASE']}/_config/balance",
-                 data={"currency": "eur", "amount": str(owed.amount)}, timeout=10)
+    session.post(f"{swedish_shop['config']['STRIPE_API_BASE']}/_config/balance",
+                 data={"currency": "sek", "amount": str(owed.amount)}, timeout=10)
     (retry,) = StripeTransfers().pay(db.session, statement, PayoutDetails(), operator(),
                                      utcnow())
     assert retry.key != payout.key
     _run_outbox()
     assert retry.status is PayoutStatus.SENT
     assert statement.status is StatementStatus.PAID
-    assert [t["source_transaction"] for t in _transfers(stripe_shop["config"], order.code)] == [
+    assert [t["source_transaction"] for t in _transfers(swedish_shop["config"], order.code)] == [
         None]
 
 

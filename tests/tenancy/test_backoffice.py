@@ -36,6 +36,7 @@ ARGUMENTS: dict[str, Callable[[Post], Any]] = {
     "staff_id": lambda post: _clerk(post).id,
     "kind": lambda post: "faq",
     "news_id": lambda post: _news(post).id,
+    "statement_id": lambda post: _statement(post).id,
 }
 
 WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
@@ -52,6 +53,17 @@ def expected(who: str, required: StaffRole) -> str:
 
 
 _matrix_serial = count(1)
+
+
+def _statement(post: Post) -> Any:
+    from mall.settlement.models import Statement, StatementStatus
+
+    period = date(2001 + next(_matrix_serial), 1, 1)
+    statement = Statement(post_id=post.id, period=period, currency=post.currency,
+                          status=StatementStatus.DRAFT)
+    db.session.add(statement)
+    db.session.commit()
+    return statement
 
 
 def _paid_post_order(post: Post) -> Any:

@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 
 from mall.extensions import db
 from mall.pdf import amount
-from mall.posts.models import Post
 from mall.settlement.models import (
     PayoutAccount,
     PayoutMethod,
@@ -34,19 +33,6 @@ from tests.tenancy.factories import become
 UY, NL = storefront("uy"), storefront("nl")
 NOVEMBER = date(2026, 11, 1)
 
-
-def _sample_statement(post: Post) -> Statement:
-    period = date(2001 + next(test_backoffice._matrix_serial), 1, 1)
-    statement = Statement(post_id=post.id, period=period, currency=post.currency)
-    db.session.add(statement)
-    db.session.commit()
-    return statement
-
-
-# The URL-map matrix in test_backoffice needs a sample value for each route argument; the
-# statement pages bring `statement_id`. (It belongs in that module's ARGUMENTS table: until
-# it is there, it is added here, before any test runs.)
-test_backoffice.ARGUMENTS.setdefault("statement_id", lambda post: _sample_statement(post).id)
 
 ROUTES = ["backoffice.statements", "backoffice.statement", "backoffice.statement_csv_file",
           "backoffice.statement_pdf_file", "backoffice.payout_details"]

@@ -8,24 +8,21 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField,
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from mall.catalogue.labels import label
 from mall.catalogue.models import Condition, ProductFormat, StockReason
 from mall.forms import MallForm
 from mall.i18n import language_name
 from mall.operator.models import StaffRole
-from mall.orders.models import PostOrder
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]
 
@@ -221,37 +218,6 @@ TITLE_AND_TEXT = [
         "Text in %(language)s (Markdown: ## for a heading, **bold**, [link](https://…))",
         language=name), 50_000),
 ]
-
-
-#: A refund form's one-time key: `uuid4().hex`, made when the order page is drawn.
-REFUND_KEY_PATTERN = r"^[0-9a-f]{32}$"
-
-
-def refund_form(post_order: PostOrder, **kwargs: Any) -> Any:
-    """A refund of part of `post_order`: a quantity field `quantity_<line id>` for each line
-    with units left to refund, the shipping if it can still be refunded, and the form's
-    one-time key, so that the same form posted twice makes one refund."""
-    left = {line.id: line.quantity - line.refunded_quantity for line in post_order.lines
-            if line.refunded_quantity < line.quantity}
-    shipping = post_order.shipping_minor > 0 and not post_order.shipping_refunded
-
-    class RefundForm(MallForm):
-        key = HiddenField(validators=[InputRequired(), Regexp(REFUND_KEY_PATTERN)])
-        restock = BooleanField(_l("Put the stamps back in stock"))
-        reason = TextAreaField(_l("Reason"), filters=STRIP, validators=[Length(max=500)],
-                               description=_l("The buyer reads it in the refund's mail."))
-
-    for line_id, units in left.items():
-        setattr(RefundForm, f"quantity_{line_id}", IntegerField(
-            _l("Quantity to refund"), default=0,
-            validators=[Optional(), NumberRange(0, units, message=_l(
-                "Type a number from 0 to %(max)d."))],
-        ))
-    if shipping:
-        RefundForm.shipping = BooleanField(_l("Refund the shipping"))
-    #: Whether anything is left to refund (else the page says all of it was).
-    RefundForm.refundable = bool(left) or shipping
-    return RefundForm(**kwargs)
 
 
 class PayoutDetailsForm(MallForm):

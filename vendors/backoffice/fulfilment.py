@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from uuid import uuid4
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -33,11 +32,12 @@ from mall.orders.models import OrderStatus, PostOrder, PostOrderStatus
 from mall.pagination import requested_page
 from mall.rates.conversion import load_rate_table
 from mall.settlement.models import Refund
+from mall.settlement.refund_forms import fresh_refund_form
 from mall.tenancy import current_post, get_owned_or_404, scoped
 from vendors.backoffice import queries
 from vendors.backoffice.access import current_post_staff, has_role, staff_required
 from vendors.backoffice.blueprint import bp
-from vendors.backoffice.forms import ActionForm, ShipForm, TrackingRangeForm, refund_form
+from vendors.backoffice.forms import ActionForm, ShipForm, TrackingRangeForm
 
 #: The filters of the order list, in the order a clerk works through them.
 STATUSES = (
@@ -156,7 +156,7 @@ def order_page(
     shown again with their errors; a manager gets a fresh refund form, with a new one-time
     key, when `refund` is None."""
     if refund is None and _may_refund(post_order):
-        refund = refund_form(post_order, formdata=None, data={"key": uuid4().hex})
+        refund = fresh_refund_form(post_order)
     refunds = db.session.scalars(
         scoped(Refund).where(Refund.post_order_id == post_order.id)
         .options(selectinload(Refund.lines)).order_by(Refund.id)

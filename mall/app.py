@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from flask.ctx import RequestContext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mall import cli, errors, hosts, i18n, security, templating, tenancy, transaction
@@ -13,10 +14,27 @@ from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
 from mall.visitors import context as visitors
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+
+class MallRequestContext(RequestContext):
+    def match_request(self) -> None:
+        """Route a post's extra names as its storefront (`mall.tenancy.route_extra_name`),
+        once the request and its app context exist (the post is read from the database)."""
+        if self.url_adapter is not None:
+            tenancy.route_extra_name(self.url_adapter)
+        super().match_request()
+
+
+class MallFlask(Flask):
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        return MallRequestContext(self, environ)
+
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the mall: portal, storefronts and back offices share one app and one database."""
-    app = Flask(
+    app = MallFlask(
         "mall",
         static_folder=None,  # served on every host by mall.hosts instead
         template_folder=str(ROOT / "templates"),
@@ -91,13 +109,17 @@ def register_blueprints(app: Flask) -> None:
     from mall.checkout.views import bp as checkout_bp
     from mall.currency import bp as currency_bp
     from mall.mail.views import bp as outbox_bp
+    from mall.operator import applications as _operator_applications  # noqa: F401
+    from mall.operator import audit as _operator_audit  # noqa: F401
     from mall.operator import books as _operator_books  # noqa: F401
     from mall.operator import orders as _operator_orders  # noqa: F401
+    from mall.operator import posts as _operator_posts  # noqa: F401
     from mall.operator import refunds as _operator_refunds  # noqa: F401
     from mall.operator import statements as _operator_statements  # noqa: F401
     from mall.operator.views import bp as operator_bp
     from mall.orders.views import bp as orders_bp
     from mall.payments.webhook_views import bp as stripe_webhooks_bp
+    from mall.portal import apply as _portal_apply  # noqa: F401
     from mall.portal.views import bp as portal_bp
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp

@@ -23,6 +23,11 @@ class Config:
     #: Where uploaded pictures are kept (mall.media.storage.LocalStorage), and their size limit.
     MEDIA_DIR = str(ROOT / "instance" / "media")
     MEDIA_MAX_BYTES = 8_000_000
+    #: Where the documents sent with applications are kept (mall.media.documents): private,
+    #: never under MEDIA_DIR; each at most DOCUMENT_MAX_BYTES, at most DOCUMENTS_PER_FORM at once.
+    DOCUMENTS_DIR = str(ROOT / "instance" / "documents")
+    DOCUMENT_MAX_BYTES = 5_000_000
+    DOCUMENTS_PER_FORM = 5
     SUPPORTED_LOCALES = ("en", "es", "fr", "nl")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -162,6 +167,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"  # noqa: S105
     #: Uploaded pictures go to the machine's temporary folder, never the checkout.
     MEDIA_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-media")
+    DOCUMENTS_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-documents")
     STRIPE_MAX_NETWORK_RETRIES = 0
     WTF_CSRF_ENABLED = True
     #: Cheap hashes: the suite signs in hundreds of times (the algorithm stays argon2id).

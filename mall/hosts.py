@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, send_from_directory
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, IntegerConverter, Map, UnicodeConverter
 
@@ -72,18 +73,40 @@ def static(site: str, filename: str) -> ResponseReturnValue:
 
 
 def current_site() -> str:
-    """The subdomain part of the current request's host (`stamps` or `stamps.uy`); the
-    portal's for any other trusted host, so that its error page can still be drawn."""
+    """The subdomain part of the current request's host (`stamps` or `stamps.uy`) — on a
+    post's extra name, its storefront's (`mall.tenancy.route_extra_name` routed it there);
+    the portal's for any other trusted host, so that its error page can still be drawn."""
     server_name = current_app.config["SERVER_NAME"]
     site = request.host.removesuffix("." + server_name)
+    if not _SITE.fullmatch(site):
+        adapter = request_ctx.url_adapter
+        site = adapter.subdomain if adapter is not None else ""
     return site if _SITE.fullmatch(site) else PORTAL_SUBDOMAIN
 
 
+def is_site(subdomain: str) -> bool:
+    """Whether `subdomain` is the portal's or a storefront's `stamps.<cc>`."""
+    return _SITE.fullmatch(subdomain) is not None
+
+
 def is_mall_host(netloc: str) -> bool:
-    """Whether `netloc` (host and port, as in a URL) is the portal or a storefront."""
+    """Whether `netloc` (host and port, as in a URL) is the portal, a storefront, or an
+    extra name a post registered."""
     suffix = "." + current_app.config["SERVER_NAME"]
     netloc = netloc.lower()
-    return netloc.endswith(suffix) and _SITE.fullmatch(netloc[: -len(suffix)]) is not None
+    if not netloc.endswith(suffix):
+        return False
+    name = netloc[: -len(suffix)]
+    return _SITE.fullmatch(name) is not None or _registered(name)
+
+
+def _registered(name: str) -> bool:
+    from sqlalchemy import select
+
+    from mall.extensions import db
+    from mall.posts.models import PostHost
+
+    return db.session.scalar(select(PostHost.id).where(PostHost.name == name)) is not None
 
 
 def local_path(value: str | None) -> str:

@@ -3,6 +3,7 @@ the database with the models it has seen) sees all tables, whether or not the ap
 happens to import a feature yet. Add a line here with every new models module."""
 
 from mall.accounts import models as accounts_models
+from mall.audit import models as audit_models
 from mall.cart import models as cart_models
 from mall.catalogue import models as catalogue_models
 from mall.catalogue import search as catalogue_search
@@ -10,6 +11,7 @@ from mall.content import models as content_models
 from mall.fulfilment import models as fulfilment_models
 from mall.ledger import models as ledger_models
 from mall.mail import models as mail_models
+from mall.onboarding import models as onboarding_models
 from mall.operator import models as operator_models
 from mall.orders import models as orders_models
 from mall.outbox import models as outbox_models
@@ -23,6 +25,7 @@ from mall.visitors import models as visitors_models
 
 __all__ = [
     "accounts_models",
+    "audit_models",
     "cart_models",
     "catalogue_models",
     "catalogue_search",
@@ -30,6 +33,7 @@ __all__ = [
     "fulfilment_models",
     "ledger_models",
     "mail_models",
+    "onboarding_models",
     "operator_models",
     "orders_models",
     "outbox_models",

@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 
 from mall.catalogue.labels import LABELS as CATALOGUE_LABELS
 from mall.content.markdown import render_markdown
+from mall.onboarding.labels import LABELS as ONBOARDING_LABELS
 from mall.settlement.labels import LABELS as SETTLEMENT_LABELS
 
 
@@ -20,7 +21,8 @@ def init_app(app: Flask) -> None:
 
 def label(member: enum.Enum) -> str:
     """What a person reads for one of the mall's enumerations, in the page's language."""
-    table = SETTLEMENT_LABELS if member in SETTLEMENT_LABELS else CATALOGUE_LABELS
+    table = next((table for table in (SETTLEMENT_LABELS, ONBOARDING_LABELS) if member in table),
+                 CATALOGUE_LABELS)
     return str(table[member])
 
 

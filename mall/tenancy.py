@@ -13,10 +13,11 @@ from typing import Any, Protocol, TypeVar
 from flask import Flask, abort, current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from werkzeug.routing import MapAdapter
 
 from mall.extensions import db
-from mall.hosts import PORTAL_SUBDOMAIN
-from mall.posts.models import Post, PostHost, PostStatus
+from mall.hosts import PORTAL_SUBDOMAIN, is_site
+from mall.posts.models import Post, PostHost, PostStatus, storefront_host_name
 
 #: WSGI environ key of the resolved post (a Post, or None for a host that is no post's):
 #: per request by construction, whatever app context the request runs in.
@@ -58,12 +59,40 @@ def host_post() -> Post | None:
     return environ[_ENVIRON_KEY]
 
 
+#: The statuses whose post runs its back office: it prepares its shop once verified, and
+#: ships and settles its open orders while suspended.
+BACK_OFFICE_STATUSES = (PostStatus.VERIFIED, PostStatus.LIVE, PostStatus.SUSPENDED)
+
+
 def current_post() -> Post:
-    """The live post whose storefront this request is on; a 404 anywhere else."""
+    """The post whose storefront (live) or back office (verified, live or suspended) this
+    request is on; a suspended storefront is a page that says it is closed (503), and any
+    other host a 404."""
     post = host_post()
-    if post is None or post.status is not PostStatus.LIVE:
-        abort(404, description=_("There is no post's storefront at this address."))
-    return post
+    if post is not None:
+        if post.status is PostStatus.LIVE:
+            return post
+        if request.blueprint == "backoffice" and post.status in BACK_OFFICE_STATUSES:
+            return post
+        if post.status is PostStatus.SUSPENDED:
+            abort(503, description=_(
+                "%(shop)s is closed for now. Orders already placed are shipped and settled "
+                "as usual; the stamps in your cart wait for its return.",
+                shop=post.shop_name.get("en") or post.code.upper(),
+            ))
+    abort(404, description=_("There is no post's storefront at this address."))
+
+
+def route_extra_name(adapter: MapAdapter) -> None:
+    """A request on one of a post's extra names (`africaphilatelyshop.post`) is routed as
+    on its `stamps.<cc>` storefront: the same pages, cookies host-only on the name the
+    browser used, links relative to it. The host stays the browser's (CSRF's same-origin
+    check and the host links read it); only routing learns the storefront's subdomain."""
+    if is_site(adapter.subdomain):
+        return
+    post = host_post()
+    if post is not None:
+        adapter.subdomain = storefront_host_name(post.code)
 
 
 def site_post() -> Post | None:

@@ -69,6 +69,7 @@ def seed(session: Session) -> SeedReport:
         _seed_news(session, post, country, report)
         seed_shipping_methods(session, post, report)  # mall/demo/shipping.py
         seed_demo_post_staff(session, post, report)  # mall/operator/demo.py: back office
+        go_live(session, post, rates)  # verified, named, a rate, a manager: it opens
         seed_history(session, post, rates, report)  # mall/demo/history.py: past sales
         seed_back_office(session, post, report)  # mall/demo/backoffice.py: work to do
         seed_payout_account(session, post, report)  # mall/demo/payouts.py: how it is paid
@@ -109,13 +110,13 @@ def _seed_themes(session: Session, report: SeedReport) -> dict[str, Theme]:
 
 
 def _seed_post(session: Session, country: Country, rates: RateTable, report: SeedReport) -> Post:
-    """A demo post is verified when created, then goes live as any post would."""
+    """A demo post is verified when created; it goes live as any post would, once it has
+    its manager (`seed`)."""
     post = session.scalar(select(Post).where(Post.code == country.code))
     if post is None:
         post = _create(session, Post, {**country.post, "status": PostStatus.VERIFIED}, report)
     else:
         _apply(post, country.post, report)
-    go_live(post, rates)
     session.flush()  # the post's id is needed by its products
     report.saw("posts")
     return post

@@ -1,5 +1,9 @@
-"""Where uploaded pictures are kept: behind one small interface, so a bucket or a CDN origin
-can replace the local folder without touching the code that stores or serves them."""
+"""Where uploads are kept: behind one small interface, so a bucket or a CDN origin can
+replace the local folder without touching the code that stores or serves them.
+
+Pictures the posts publish (`storage`) and documents sent with applications
+(`documents_storage`, never public) live in different places, each taking only names of
+its own shape."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from flask import current_app
 
 #: `<32 hex>-<size>.jpg`: names the app made, nothing a request could point elsewhere.
 KEY = re.compile(r"[0-9a-f]{32}-(?:320|960)\.jpg")
+#: `<32 hex>.<pdf|png|jpg>`: an application's document.
+DOCUMENT_KEY = re.compile(r"[0-9a-f]{32}\.(?:pdf|png|jpg)")
 
 
 class Storage(Protocol):
@@ -24,8 +30,9 @@ class Storage(Protocol):
 class LocalStorage:
     """A folder on this machine (MALL_MEDIA_DIR); the default, and enough for one node."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, names: re.Pattern[str] = KEY) -> None:
         self.root = root
+        self.names = names
 
     def save(self, key: str, data: bytes) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -42,10 +49,16 @@ class LocalStorage:
         self._path(key).unlink(missing_ok=True)
 
     def _path(self, key: str) -> Path:
-        if not KEY.fullmatch(key):
+        if not self.names.fullmatch(key):
             raise ValueError(f"not a media key: {key!r}")
         return self.root / key
 
 
 def storage() -> Storage:
     return LocalStorage(Path(current_app.config["MEDIA_DIR"]))
+
+
+def documents_storage() -> Storage:
+    """Private: apart from the published pictures (which a CDN may serve whole), read only
+    through the operator's desk."""
+    return LocalStorage(Path(current_app.config["DOCUMENTS_DIR"]), DOCUMENT_KEY)

@@ -1,4 +1,5 @@
-"""Names people read for settlement's enumerations (the `label` template filter)."""
+"""Names people read for the operator's enumerations — settlement's and a post's status (the
+`label` template filter)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from mall.posts.models import PostStatus
 from mall.settlement.models import PayoutMethod, PayoutStatus, RefundStatus, StatementStatus
 
 LABELS: dict[enum.Enum, LazyString] = {
@@ -22,4 +24,8 @@ LABELS: dict[enum.Enum, LazyString] = {
     RefundStatus.PENDING: _l("Pending"),
     RefundStatus.DONE: _l("Refunded"),
     RefundStatus.FAILED: _l("Failed"),
+    PostStatus.APPLIED: _l("Applied"),
+    PostStatus.VERIFIED: _l("Verified, not open yet"),
+    PostStatus.LIVE: _l("Open"),
+    PostStatus.SUSPENDED: _l("Suspended"),
 }

@@ -28,14 +28,21 @@ def test_storefront_links_back_to_the_portal(client, make_post):
     assert 'href="/catalogue"' in html  # same-host links stay relative
 
 
-@pytest.mark.parametrize(
-    "status", [PostStatus.APPLIED, PostStatus.VERIFIED, PostStatus.SUSPENDED]
-)
+@pytest.mark.parametrize("status", [PostStatus.APPLIED, PostStatus.VERIFIED])
 def test_storefront_of_a_post_that_is_not_live_is_the_malls_404(client, make_post, status):
     make_post("uy", status=status)
     response = client.get(storefront("uy") + "/")
     assert response.status_code == 404
     assert 'href="http://stamps.post.localhost:5000/"' in response.get_data(as_text=True)
+
+
+def test_the_storefront_of_a_suspended_post_says_it_is_closed(client, make_post):
+    make_post("uy", status=PostStatus.SUSPENDED)
+    response = client.get(storefront("uy") + "/")
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "is closed for now" in page
+    assert 'href="http://stamps.post.localhost:5000/"' in page
 
 
 def test_unknown_country_host_is_the_malls_404_in_the_visitors_language(client):

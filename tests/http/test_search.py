@@ -102,7 +102,7 @@ def test_issues_of_a_post_that_is_not_live_never_appear(client, mall):
     html = _search(client, PORTAL, q="japan")
     assert _found(html) == []
     assert "0 issues found" in html
-    assert client.get(storefront("jp") + "/search?q=japan").status_code == 404
+    assert client.get(storefront("jp") + "/search?q=japan").status_code == 503  # closed
 
 
 def test_results_come_in_pages_that_keep_the_filters(client, app, mall, monkeypatch):

@@ -52,8 +52,8 @@ class StoredDocument:
 
 def check_document(data: bytes, filename: str, max_bytes: int) -> CheckedDocument:
     """`data` if it is a PDF, PNG or JPEG of at most `max_bytes`; `DocumentRefused` with a
-    reason a person can act on otherwise. Pictures must also decode: a file that only starts
-    like one is refused."""
+    reason a person can act on otherwise. A file that only starts like one is refused too:
+    pictures must decode, and a PDF must end as PDFs do."""
     if not data:
         raise DocumentRefused(_l("The file %(name)s is empty.", name=_shown(filename)))
     if len(data) > max_bytes:
@@ -63,6 +63,9 @@ def check_document(data: bytes, filename: str, max_bytes: int) -> CheckedDocumen
         if data.startswith(magic):
             if content_type in _PILLOW_FORMATS:
                 _check_picture(data, _PILLOW_FORMATS[content_type], filename)
+            elif b"%%EOF" not in data[-1024:]:  # every PDF ends with its end-of-file marker
+                raise DocumentRefused(_l("The file %(name)s is not a complete PDF document.",
+                                         name=_shown(filename)))
             return CheckedDocument(data, content_type, extension, clean_filename(filename,
                                                                                  extension))
     raise DocumentRefused(_l("The file %(name)s is not a PDF, PNG or JPEG document.",

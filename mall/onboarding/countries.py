@@ -49,7 +49,7 @@ def _territories(locale: str) -> dict[str, str]:
 
 def currency_of(code: str, today: date | None = None) -> str | None:
     """The country's legal tender today (the first, where it has several: ZW → USD)."""
-    found = get_territory_currencies(code.upper(), date=today or date.today())
+    found = get_territory_currencies(code.upper(), start_date=today or date.today())
     return found[0] if found else None
 
 

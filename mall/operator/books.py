@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
+from mall.audit.services import record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.i18n import money_filter
@@ -95,6 +96,8 @@ def resolve_suspense(item_id: int) -> ResponseReturnValue:
         return _suspense_page(form, item.id, 400)
     staff, now = current_operator(), utcnow()
     reference = form.reference.data or ""
+    record(db.session, staff, "suspense.resolve", item, before={"status": item.status},
+           after={"action": form.action.data, "reference": reference})
     try:
         match form.action.data:
             case "accept_short":

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from mall.audit.services import record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.operator.auth import current_operator, operator_required
@@ -86,5 +87,8 @@ def refund_order(code: str, post_order_id: int) -> ResponseReturnValue:
     if submitted.replayed:
         flash(_("This refund was already made: it is listed below."), "info")
     else:
+        record(db.session, current_operator(), "refund.create", submitted.refund,
+               after={"gross": submitted.refund.gross, "to_buyer": submitted.refund.presentment,
+                      "restock": submitted.refund.restock}, note=submitted.refund.reason)
         flash(refund_made_message(submitted.refund), "success")
     return redirect(url_for("operator.order", code=order.code))

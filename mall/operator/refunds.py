@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from mall.audit.services import record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.i18n import money_filter
@@ -58,6 +59,8 @@ def refund_sent(refund_id: int) -> ResponseReturnValue:
         return _page(form, refund.id, 400)
     if record_bank_refund(db.session, refund, form.reference.data or "", current_operator(),
                           utcnow()):
+        record(db.session, current_operator(), "refund.sent", refund,
+               after={"status": refund.status, "reference": refund.reference})
         flash(_("Refund of %(amount)s to the buyer of %(code)s recorded as sent.",
                 amount=money_filter(refund.presentment), code=refund.order.code), "success")
     else:

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from mall.audit.services import Target, record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.i18n import money_filter
@@ -69,6 +70,9 @@ def settle_period() -> ResponseReturnValue:
         return render_template("operator/statements.html", form=form, period=form.month,
                                name=period_name(form.month),
                                statements=statements_of(db.session, form.month)), 400
+    record(db.session, current_operator(), "statement.settle",
+           Target("period", period_name(form.month), period_name(form.month)),
+           after={"statements": len(made)})
     flash(_("%(period)s settled: %(num)d statements.", period=period_name(form.month),
             num=len(made)), "success")
     return redirect(url_for("operator.statements", period=period_name(form.month)))
@@ -110,6 +114,8 @@ def approve_statement(statement_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     if approve(db.session, statement, current_operator(), utcnow()):
+        record(db.session, current_operator(), "statement.approve", statement,
+               before={"status": "draft"}, after={"status": statement.status})
         flash(_("Statement approved: it can be paid now."), "success")
     else:
         flash(_("This statement was already approved."), "info")
@@ -136,6 +142,9 @@ def pay_statement(statement_id: int) -> ResponseReturnValue:
         return _statement_page(statement, form, 409 if refused.problem in (
             Problem.ALREADY_PAID, Problem.IN_PROGRESS, Problem.NOT_APPROVED) else 400)
     total = sum(payout.amount_minor for payout in payouts)
+    record(db.session, current_operator(), "payout.record", statement,
+           after={"method": method, "amount": Money(total, statement.currency),
+                  "payouts": len(payouts), "reference": details.reference})
     if method is PayoutMethod.STRIPE:
         flash(_("%(num)d Stripe transfers are on their way; this page shows each one's "
                 "outcome.", num=len(payouts)), "success")
@@ -210,6 +219,8 @@ def post_payouts(code: str) -> ResponseReturnValue:
                                         "bank transfer or UPU clearing.",
                                         country=post.code.upper()))
         else:
+            record(db.session, current_operator(), "payout.method", post,
+                   before={"method": account.method}, after={"method": method})
             account.method, account.updated_at = method, utcnow()
             flash(_("%(post)s is now paid by %(method)s.", post=post.code.upper(),
                     method=dict(form.method.choices)[method.value]), "success")
@@ -235,6 +246,7 @@ def connect_stripe(code: str) -> ResponseReturnValue:
         flash(_("This post already has a connected Stripe account."), "info")
     elif current_app.config.get("STRIPE_SECRET_KEY"):
         enqueue(db.session, "settlement.connect_account", {"post_id": post.id})
+        record(db.session, current_operator(), "payout.stripe_account", post)
         flash(_("The Stripe account is being opened: reload this page in a moment."),
               "success")
     else:

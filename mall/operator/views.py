@@ -22,6 +22,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from mall.audit.services import record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path_under
@@ -155,6 +156,10 @@ def payments() -> ResponseReturnValue:
         db.session.rollback()
         flash(_already_paid(recorded), "info")
         return redirect(url_for("operator.payments"))
+    record(db.session, staff, "payment.hold" if recorded.outcome is None else "payment.record",
+           recorded.order, after={"amount": money.amount, "channel": money.channel,
+                                  "received_on": money.received_on,
+                                  "order_status": recorded.order.status}, note=money.note)
     if recorded.outcome is None and recorded.held is not None:
         flash(_("%(amount)s for order %(code)s is held in suspense: it does not settle the "
                 "order as it is. Decide what to do with it below.",

@@ -8,11 +8,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from mall.audit.services import record
 from mall.extensions import db
-from mall.operator.auth import operator_required
+from mall.operator.auth import current_operator, operator_required
 from mall.operator.forms import ConfirmForm, NameForm
 from mall.operator.views import bp
-from mall.posts.models import Post
+from mall.posts.models import Post, PostStatus
 from mall.posts.names import NameRefused, Refusal, names_of, register_name, remove_name
 from mall.posts.services import CannotGoLive, go_live, suspend
 from mall.rates.conversion import load_rate_table
@@ -59,6 +60,7 @@ def add_name(code: str) -> ResponseReturnValue:
         db.session.rollback()
         form.name.errors.append(REFUSALS[refused.refusal]())
         return _page(post, form, 409 if refused.refusal is Refusal.TAKEN else 400)
+    record(db.session, current_operator(), "post.name_add", post, after={"name": host.name})
     flash(_("%(name)s now leads to %(post)s's storefront.", name=host.name,
             post=post.code.upper()), "success")
     return redirect(url_for("operator.post", code=post.code))
@@ -77,6 +79,7 @@ def drop_name(code: str, host_id: int) -> ResponseReturnValue:
         return redirect(url_for("operator.post", code=post.code))
     if host is None:
         abort(404)
+    record(db.session, current_operator(), "post.name_remove", post, before={"name": host.name})
     flash(_("%(name)s no longer leads to this storefront.", name=host.name), "success")
     return redirect(url_for("operator.post", code=post.code))
 
@@ -88,6 +91,9 @@ def open_post(code: str) -> ResponseReturnValue:
     post = _post(code)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if post.status is not PostStatus.LIVE:  # a replayed click changes nothing
+        record(db.session, current_operator(), "post.go_live", post,
+               before={"status": post.status}, after={"status": PostStatus.LIVE})
     try:
         go_live(db.session, post, load_rate_table(db.session))
     except CannotGoLive as refused:
@@ -104,6 +110,8 @@ def suspend_post(code: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if suspend(db.session, post):
+        record(db.session, current_operator(), "post.suspend", post,
+               before={"status": "live"}, after={"status": post.status})
         flash(_("%(post)s's storefront is closed. Its open orders are still shipped and "
                 "settled.", post=post.code.upper()), "success")
     else:

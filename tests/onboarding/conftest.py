@@ -103,17 +103,17 @@ def mails_to(email: str) -> list[OutboxMessage]:
     ))
 
 
-def decide(desk: BrowserClient, application: Application, action: str, key: str | None = None,
-           **fields: str) -> Any:
+def decide(browser: BrowserClient, application: Application, action: str,
+           key: str | None = None, **fields: str) -> Any:
     """Post one of the application page's decision forms (`approve`, `reject`, `ask`) with
     its drawn key, or `key`."""
     page_url = PORTAL + f"/operator/applications/{application.id}"
-    page = desk.get(page_url).get_data(as_text=True)
+    page = browser.get(page_url).get_data(as_text=True)
     if key is None:
         match = re.search(rf'name="{action}-key"[^>]*value="([0-9a-f]{{32}})"', page) or \
             re.search(rf'value="([0-9a-f]{{32}})"[^>]*name="{action}-key"', page)
         assert match, f"no {action} form on the page"
         key = match.group(1)
-    data = {"csrf_token": csrf_token(desk, page_url), f"{action}-key": key}
+    data = {"csrf_token": csrf_token(browser, page_url), f"{action}-key": key}
     data |= {f"{action}-{name}": value for name, value in fields.items()}
-    return desk.post(page_url + f"/{action}", data=data)
+    return browser.post(page_url + f"/{action}", data=data)

@@ -134,7 +134,8 @@ def test_ask_answer_approve_invite(desk, operator, submitted, applicant):
     assert invited.after["email"] == "rui@ctt.example"
     assert invited.after["post"] == "pt"
     (invitation,) = mails_to("rui@ctt.example")
-    assert "/manage/" in invitation.text_body and "stamps.pt." in invitation.text_body
+    assert "/manage/" in invitation.text_body
+    assert "stamps.pt." in invitation.text_body
 
 
 def test_reject_needs_reasons_and_tells_them(desk, submitted, applicant):

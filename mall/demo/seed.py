@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from mall.catalogue.models import Collection, Issue, Product, Theme
 from mall.catalogue.search import rebuild_index
 from mall.content.models import NewsItem, Page, PageKind
+from mall.demo.applications import seed_demo_application
 from mall.demo.backoffice import seed_back_office
 from mall.demo.buyer import seed_demo_buyer
 from mall.demo.history import seed_history
@@ -76,6 +77,7 @@ def seed(session: Session) -> SeedReport:
     session.flush()
     seed_demo_operator(session, report)  # mall/operator/demo.py: the payment desk's account
     seed_demo_buyer(session, report)
+    seed_demo_application(session, report)  # mall/demo/applications.py: one to verify
     rebuild_index(session)
     return report
 

@@ -84,7 +84,13 @@ def test_ask_answer_approve_invite(desk, operator, submitted, applicant):
     page = desk.get(PORTAL + f"/operator/applications/{application.id}").get_data(as_text=True)
     key = re.search(r'name="approve-key"[^>]*value="([0-9a-f]{32})"', page).group(1)
     assert decide(desk, application, "approve", key).status_code == 302
-    assert decide(desk, application, "approve", key).status_code == 302
+    told = desk.get(PORTAL + f"/operator/applications/{application.id}").get_data(as_text=True)
+    assert re.search(r"Approved: the post PT is verified, with Community ID POST-PT-\d{4}-0001",
+                     told)
+    replayed = decide(desk, application, "approve", key)
+    assert replayed.status_code == 302
+    assert "This decision was already made" in desk.get(
+        urljoin(PORTAL + "/", replayed.location)).get_data(as_text=True)
     db.session.expire_all()
     (post,) = db.session.scalars(select(Post)).all()
     assert application.status is ApplicationStatus.APPROVED

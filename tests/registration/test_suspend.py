@@ -43,12 +43,11 @@ def test_suspend_closes_the_storefront_and_reopen_restores_it(desk, client, make
         assert "is closed for now" in closed.get_data(as_text=True)
     assert "Wetlands" not in client.get(PORTAL + "/search?q=wetlands").get_data(as_text=True)
     assert client.get(PORTAL + "/verified/uy").status_code == 200  # still verified
-    from mall.accounts.passwords import hash_password
-    from mall.operator.models import StaffMember, StaffRole
-
     from datetime import date
     from decimal import Decimal
 
+    from mall.accounts.passwords import hash_password
+    from mall.operator.models import StaffMember, StaffRole
     from mall.rates.services import set_operator_rate
 
     db.session.add(StaffMember(email="m@uy.example", name="M", role=StaffRole.POST_MANAGER,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from mall.accounts.passwords import hash_password, password_problems
 from mall.accounts.services import normalize_email
+from mall.audit.services import record
 from mall.extensions import db
 from mall.operator.auth import end_staff_sessions, find_staff, set_staff_password
 from mall.operator.invitations import InvitationRefused, invite
@@ -112,6 +113,9 @@ def invite_command(email: str, name: str, post_code: str, role: str) -> None:
     except InvitationRefused as refused:
         raise click.ClickException(f"{normalize_email(email)} has a staff account already") \
             from refused
+    record(db.session, None, "staff.invite", member,
+           after={"email": member.email, "role": member.role, "post": post.code},
+           note="flask mall staff invite (command line)")
     db.session.commit()
     click.echo(f"{member.email}: invited as {member.role.value} of {post.code.upper()}; "
                "the invitation is in their mail.")

@@ -1,10 +1,12 @@
 """`flask mall settle --period YYYY-MM`: the same settlement as the operator's button, for
-cron or a person at a terminal. Prints one line per post's statement; commits once."""
+cron or a person at a terminal, and written to the audit log as the button is (by the
+command line). Prints one line per post's statement; commits once."""
 
 from __future__ import annotations
 
 import click
 
+from mall.audit.services import Target, record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.settlement.periods import BadPeriod, last_ended_period, parse_period, period_name
@@ -20,6 +22,9 @@ def settle_command(text: str) -> None:
     try:
         period = parse_period(text) if text else last_ended_period(now)
         statements = settle(db.session, period, now)
+        record(db.session, None, "statement.settle",
+               Target("period", period_name(period), period_name(period)),
+               after={"statements": len(statements)}, note="flask mall settle (command line)")
         db.session.commit()
     except BadPeriod as error:
         db.session.rollback()

@@ -282,6 +282,12 @@ def test_settle_from_the_command_line(app, november):
     result = app.test_cli_runner().invoke(args=["mall", "settle", "--period", "2026-11"])
     assert result.exit_code == 0, result.output
     assert "2026-11: 2 statements" in result.output
+    from mall.audit.models import AuditEntry
+
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "statement.settle"))
+    assert entry is not None
+    assert entry.staff_id is None
+    assert "command line" in entry.note
     assert "NL" in result.output
     assert "UY" in result.output
     bad = app.test_cli_runner().invoke(args=["mall", "settle", "--period", "2026-13"])

@@ -126,6 +126,11 @@ def test_the_operator_invites_a_posts_first_manager_from_the_command_line(app, m
     assert member.role is StaffRole.POST_MANAGER
     assert member.active is False
     assert "/manage/welcome/" in _link()
+    from mall.audit.models import AuditEntry
+
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "staff.invite"))
+    assert entry.target_id == str(member.id)
+    assert "command line" in entry.note
     again = runner.invoke(args=["mall", "staff", "invite", "chief@post.example.kh",
                                 "--name", "Sokha", "--post", "kh"])
     assert again.exit_code != 0

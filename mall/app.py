@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from vendors.backoffice import content as _content_pages  # noqa: F401
     from vendors.backoffice import fulfilment as _fulfilment_pages  # noqa: F401
     from vendors.backoffice import inbox as _inbox_pages  # noqa: F401
+    from vendors.backoffice import names as _name_pages  # noqa: F401
     from vendors.backoffice import sales as _sales_pages  # noqa: F401
     from vendors.backoffice import settings as _settings_pages  # noqa: F401
     from vendors.backoffice import settlement as _settlement_pages  # noqa: F401

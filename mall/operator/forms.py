@@ -252,10 +252,3 @@ class SuspenseForm(MallForm):
 
 def payout_method_label(method: PayoutMethod) -> str:
     return str(LABELS[method])
-
-
-class NameForm(MallForm):
-    """An extra name for a post's storefront, as a person types it."""
-
-    name = StringField(_l("Name under .post"), validators=[DataRequired(), Length(max=80)],
-                       filters=STRIP)

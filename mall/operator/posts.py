@@ -11,24 +11,13 @@ from sqlalchemy import select
 from mall.audit.services import record
 from mall.extensions import db
 from mall.operator.auth import current_operator, operator_required
-from mall.operator.forms import ConfirmForm, NameForm
+from mall.operator.forms import ConfirmForm
 from mall.operator.views import bp
 from mall.posts.models import Post, PostStatus
+from mall.posts.name_forms import NameForm, refusal_message
 from mall.posts.names import NameRefused, Refusal, names_of, register_name, remove_name
 from mall.posts.services import CannotGoLive, go_live, suspend
 from mall.rates.conversion import load_rate_table
-
-REFUSALS = {
-    Refusal.NOT_VERIFIED: lambda: _("Only a verified post registers names."),
-    Refusal.INVALID: lambda: _("A name is 3 to 63 letters, digits and hyphens (not at either "
-                               "end, never two together), for example africaphilatelyshop."),
-    Refusal.PROTECTED: lambda: _("This name is protected for the whole postal community and "
-                                 "is never given out."),
-    Refusal.OTHER_COUNTRY: lambda: _("stamps.<country> names belong to the verified post of "
-                                     "that country only."),
-    Refusal.TAKEN: lambda: _("This name is already registered."),
-    Refusal.STOREFRONT_NAME: lambda: _("The post's stamps.<country> name stays with it."),
-}
 
 
 def _post(code: str) -> Post:
@@ -58,7 +47,7 @@ def add_name(code: str) -> ResponseReturnValue:
         host = register_name(db.session, post, form.name.data or "", current_app.config["DOMAIN"])
     except NameRefused as refused:
         db.session.rollback()
-        form.name.errors.append(REFUSALS[refused.refusal]())
+        form.name.errors.append(refusal_message(refused.refusal))
         return _page(post, form, 409 if refused.refusal is Refusal.TAKEN else 400)
     record(db.session, current_operator(), "post.name_add", post, after={"name": host.name})
     flash(_("%(name)s now leads to %(post)s's storefront.", name=host.name,
@@ -75,7 +64,7 @@ def drop_name(code: str, host_id: int) -> ResponseReturnValue:
     try:
         host = remove_name(db.session, post, host_id)
     except NameRefused as refused:
-        flash(REFUSALS[refused.refusal](), "error")
+        flash(refusal_message(refused.refusal), "error")
         return redirect(url_for("operator.post", code=post.code))
     if host is None:
         abort(404)

@@ -72,3 +72,33 @@ def test_the_storefront_name_stays_and_extra_names_can_go(make_post):
         remove_name(db.session, post, main.id)
     assert remove_name(db.session, post, extra.id) is not None
     assert [h.name for h in names_of(db.session, post)] == ["stamps.uy"]
+
+
+def test_a_manager_registers_and_removes_names_in_the_back_office(client, make_post):
+    from sqlalchemy import select
+
+    from mall.accounts.passwords import hash_password
+    from mall.operator.models import StaffMember, StaffRole
+    from mall.posts.models import PostHost
+    from tests.support.hosts import csrf_token, storefront
+    from tests.tenancy.factories import become
+
+    post = make_post("uy")
+    manager = StaffMember(email="manager@uy.example", name="Manager", post_id=post.id,
+                          role=StaffRole.POST_MANAGER, password_hash=hash_password("x" * 20))
+    db.session.add(manager)
+    db.session.commit()
+    become(client, "manager", {"manager": manager}, storefront("uy"))
+    page = storefront("uy") + "/manage/settings/names"
+    added = client.post(page, data={"csrf_token": csrf_token(client, page),
+                                    "name": "Uruguay-Stamps.post"})
+    assert added.status_code == 302
+    refused = client.post(page, data={"csrf_token": csrf_token(client, page),
+                                      "name": "stamps.br"})
+    assert refused.status_code == 400
+    assert "belong to the verified post of that country only" in refused.get_data(as_text=True)
+    host = db.session.scalar(select(PostHost).where(PostHost.name == "uruguay-stamps"))
+    removed = client.post(page.replace("/names", f"/names/{host.id}/remove"),
+                          data={"csrf_token": csrf_token(client, page)})
+    assert removed.status_code == 302
+    assert [h.name for h in names_of(db.session, post)] == ["stamps.uy"]

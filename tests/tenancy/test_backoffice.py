@@ -37,6 +37,7 @@ ARGUMENTS: dict[str, Callable[[Post], Any]] = {
     "kind": lambda post: "faq",
     "news_id": lambda post: _news(post).id,
     "statement_id": lambda post: _statement(post).id,
+    "host_id": lambda post: _extra_name(post).id,
 }
 
 WHO = ["anonymous", "buyer", "clerk", "manager", "other_manager", "operator"]
@@ -53,6 +54,15 @@ def expected(who: str, required: StaffRole) -> str:
 
 
 _matrix_serial = count(1)
+
+
+def _extra_name(post: Post) -> Any:
+    from mall.posts.names import register_name
+
+    host = register_name(db.session, post, f"{post.code}extra{next(_matrix_serial)}",
+                         "post.localhost")
+    db.session.commit()
+    return host
 
 
 def _statement(post: Post) -> Any:

@@ -12,6 +12,7 @@ mall_cli = AppGroup("mall", help="Post Mall administration.")
 def init_app(app: Flask) -> None:
     from mall.accounts.commands import accounts_cli
     from mall.catalogue.commands import catalogue_cli
+    from mall.demo.bench_seed import seed_bench_command
     from mall.demo.commands import seed_demo
     from mall.operator.commands import staff_cli
     from mall.orders.commands import orders_cli
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     from mall.settlement.commands import settle_command
 
     mall_cli.add_command(seed_demo)
+    mall_cli.add_command(seed_bench_command)
     mall_cli.add_command(rates_cli)
     mall_cli.add_command(orders_cli)
     mall_cli.add_command(staff_cli)

@@ -1,0 +1,330 @@
+"""`flask mall seed-bench --issues N`: the demo mall grown to a benchmark's scale, fast.
+
+On top of the demo (`seed-demo`, run first: its rates, themes, buyers and shipping), it opens
+more posts (40 in all by default, each pricing in a currency the demo's rate snapshot has) and
+spreads N issues over every live post, with products and themes. Titles and descriptions are
+drawn from word lists in five languages with Zipf-like frequencies — a few words common, most
+rare — so full-text search sees the selectivity of a real catalogue. The generator is
+deterministic: the same N and seed give the same catalogue, and the words the benchmark
+searches for (`COMMON_WORD`, `RARE_WORD`, `SECOND_WORD`) are known in advance.
+
+Rows go in with SQLAlchemy Core in batches (one executemany per table and batch), not through
+the ORM. The search text is written by the app's own `issue_document` into `issue_search`;
+the database keeps the rest as it does for the app (SQLite's FTS5 triggers, PostgreSQL's GIN
+index)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time as clock
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+
+import click
+from babel import Locale
+from babel.numbers import get_currency_precision
+from flask.cli import with_appcontext
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from mall.catalogue.models import (
+    Condition,
+    HSCode,
+    Issue,
+    Product,
+    ProductFormat,
+    Theme,
+    issue_theme,
+)
+from mall.catalogue.search import IssueSearch, issue_document
+from mall.demo.seed import seed
+from mall.extensions import db
+from mall.posts.models import Post, PostStatus
+
+#: Rows per executemany.
+BATCH = 5000
+#: Marks the issues this command made (their slugs start with it).
+SLUG_PREFIX = "bench-"
+LANGUAGES = ("en", "es", "fr", "nl", "pt")
+#: The posts added to the demo's six, with currencies the demo's rate snapshot prices.
+EXTRA_POSTS: tuple[tuple[str, str, str], ...] = (
+    ("us", "USD", "en"), ("jp", "JPY", "en"), ("cz", "CZK", "en"), ("dk", "DKK", "en"),
+    ("gb", "GBP", "en"), ("hu", "HUF", "en"), ("pl", "PLN", "en"), ("ro", "RON", "fr"),
+    ("se", "SEK", "en"), ("ch", "CHF", "fr"), ("is", "ISK", "en"), ("no", "NOK", "en"),
+    ("tr", "TRY", "en"), ("au", "AUD", "en"), ("br", "BRL", "pt"), ("ca", "CAD", "fr"),
+    ("cn", "CNY", "en"), ("hk", "HKD", "en"), ("id", "IDR", "nl"), ("il", "ILS", "en"),
+    ("in", "INR", "en"), ("kr", "KRW", "en"), ("mx", "MXN", "es"), ("my", "MYR", "en"),
+    ("nz", "NZD", "en"), ("ph", "PHP", "es"), ("sg", "SGD", "en"), ("th", "THB", "en"),
+    ("za", "ZAR", "nl"), ("kw", "KWD", "en"), ("fr", "EUR", "fr"), ("be", "EUR", "nl"),
+    ("es", "EUR", "es"), ("pt", "EUR", "pt"),
+)
+
+#: The head of each language's vocabulary, most frequent first; a long tail of made-up
+#: words follows (`_vocabulary`).
+HEAD_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("stamp", "issue", "anniversary", "national", "birds", "flowers", "history",
+           "heritage", "festival", "ships", "railway", "lighthouse", "butterfly", "painter",
+           "museum", "river", "mountain", "forest", "bridge", "cathedral", "olympic",
+           "football", "christmas", "children", "women", "science", "music", "dance", "ocean",
+           "island", "harbour", "castle", "portrait", "poet", "independence", "carnival",
+           "wildlife", "orchid", "eagle", "whale", "tiger", "desert", "aviation", "pioneer",
+           "medicine", "garden", "village", "market", "textile", "pottery"),
+    "es": ("sello", "emisión", "aniversario", "nacional", "aves", "flores", "historia",
+           "patrimonio", "fiesta", "barcos", "ferrocarril", "faro", "mariposa", "pintor",
+           "museo", "río", "montaña", "bosque", "puente", "catedral", "olímpico", "fútbol",
+           "navidad", "infancia", "mujeres", "ciencia", "música", "danza", "océano", "isla",
+           "puerto", "castillo", "retrato", "poeta", "independencia", "carnaval", "fauna",
+           "orquídea", "águila", "ballena", "jaguar", "desierto", "aviación", "pionero",
+           "medicina", "jardín", "pueblo", "mercado", "tejido", "cerámica"),
+    "fr": ("timbre", "émission", "anniversaire", "national", "oiseaux", "fleurs", "histoire",
+           "patrimoine", "fête", "navires", "chemin", "phare", "papillon", "peintre", "musée",
+           "rivière", "montagne", "forêt", "pont", "cathédrale", "olympique", "football",
+           "noël", "enfance", "femmes", "science", "musique", "danse", "océan", "île", "port",
+           "château", "portrait", "poète", "indépendance", "carnaval", "faune", "orchidée",
+           "aigle", "baleine", "tigre", "désert", "aviation", "pionnier", "médecine", "jardin",
+           "village", "marché", "tissage", "poterie"),
+    "nl": ("postzegel", "uitgifte", "jubileum", "nationaal", "vogels", "bloemen",
+           "geschiedenis", "erfgoed", "feest", "schepen", "spoorweg", "vuurtoren", "vlinder",
+           "schilder", "museum", "rivier", "berg", "bos", "brug", "kathedraal", "olympisch",
+           "voetbal", "kerstmis", "kinderen", "vrouwen", "wetenschap", "muziek", "dans",
+           "oceaan", "eiland", "haven", "kasteel", "portret", "dichter", "onafhankelijkheid",
+           "carnaval", "dieren", "orchidee", "adelaar", "walvis", "tijger", "woestijn",
+           "luchtvaart", "pionier", "geneeskunde", "tuin", "dorp", "markt", "textiel",
+           "aardewerk"),
+    "pt": ("selo", "emissão", "aniversário", "nacional", "aves", "flores", "história",
+           "património", "festa", "navios", "ferrovia", "farol", "borboleta", "pintor",
+           "museu", "rio", "montanha", "floresta", "ponte", "catedral", "olímpico", "futebol",
+           "natal", "infância", "mulheres", "ciência", "música", "dança", "oceano", "ilha",
+           "porto", "castelo", "retrato", "poeta", "independência", "carnaval", "fauna",
+           "orquídea", "águia", "baleia", "onça", "deserto", "aviação", "pioneiro", "medicina",
+           "jardim", "aldeia", "mercado", "tecelagem", "olaria"),
+}
+_SYLLABLES: dict[str, tuple[str, ...]] = {
+    "en": ("bar", "ton", "wick", "ley", "ford", "ham", "mor", "shire", "dale", "ber", "thorn"),
+    "es": ("ca", "mi", "lo", "rra", "que", "ña", "do", "ti", "gua", "len", "zo"),
+    "fr": ("bel", "ville", "mont", "roche", "eau", "cour", "gne", "lieu", "tou", "pré", "ard"),
+    "nl": ("berg", "dijk", "hoven", "kerk", "veld", "sloot", "wijk", "gaar", "broek", "ee", "ter"),
+    "pt": ("ção", "nho", "lha", "ra", "bo", "que", "tu", "vão", "ma", "ri", "gal"),
+}
+#: Words per language: the head, then made-up words, so most of the vocabulary is rare.
+VOCABULARY_SIZE = 6000
+ZIPF_EXPONENT = 1.1
+#: The words the benchmark searches for, by rank in the English vocabulary: rank 8 is in
+#: about a fifth of the issues, rank 20 in about a tenth, rank 400 in a fraction of a percent.
+COMMON_WORD = HEAD_WORDS["en"][8]
+SECOND_WORD = HEAD_WORDS["en"][20]
+RARE_RANK = 400
+
+DESIGNERS = ("Ana Souto", "Pieter de Vries", "Claire Morel", "John Whitfield", "Luís Baptista",
+             "Mariana Ortiz", "Kenji Sato", "Studio Lumen", "Post design office")
+PRINTERS = (("Cartor Security Printing", "Offset"), ("Joh. Enschedé", "Offset + intaglio"),
+            ("Royal Mint Printers", "Gravure"), ("Imprensa Nacional", "Offset"),
+            ("Phil@poste", "Intaglio"))
+FORMATS = (ProductFormat.SINGLE, ProductFormat.SET, ProductFormat.SOUVENIR_SHEET,
+           ProductFormat.FIRST_DAY_COVER, ProductFormat.SHEETLET)
+
+
+def _vocabulary(language: str, rng: random.Random) -> list[str]:
+    words = list(HEAD_WORDS[language])
+    seen = set(words)
+    syllables = _SYLLABLES[language]
+    while len(words) < VOCABULARY_SIZE:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+@dataclass
+class Words:
+    """Each language's vocabulary with cumulative Zipf weights, for `random.choices`."""
+
+    vocabulary: dict[str, list[str]]
+    weights: list[float]
+
+    @classmethod
+    def build(cls, rng: random.Random) -> Words:
+        vocabulary = {language: _vocabulary(language, rng) for language in LANGUAGES}
+        weights = list(itertools.accumulate(
+            1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(VOCABULARY_SIZE)))
+        return cls(vocabulary, weights)
+
+    def draw(self, rng: random.Random, language: str, n: int) -> list[str]:
+        return rng.choices(self.vocabulary[language], cum_weights=self.weights, k=n)
+
+
+def rare_word(seed_value: int = 1) -> str:
+    """The English word of rank `RARE_RANK` for this seed (the tail is made up per seed)."""
+    return Words.build(random.Random(seed_value)).vocabulary["en"][RARE_RANK]
+
+
+# -- Posts -----------------------------------------------------------------------------------
+
+
+def _extra_posts(session: Session, wanted: int) -> None:
+    """Open posts until `wanted` are live. Bench posts are opened directly (LIVE, verified):
+    they only hold catalogue for the load test; the demo's posts are the ones buyers order
+    from, with shipping, staff and pages."""
+    have = set(session.scalars(select(Post.code)))
+    live = session.scalar(select(func.count()).where(Post.status == PostStatus.LIVE)) or 0
+    english = Locale("en")
+    for code, currency, language in EXTRA_POSTS:
+        if live >= wanted:
+            break
+        if code in have:
+            continue
+        country = {loc: Locale(loc).territories.get(code.upper(), code.upper())
+                   for loc in ("en", language)}
+        name = english.territories.get(code.upper(), code.upper())
+        session.add(Post(
+            code=code,
+            name={"en": f"{name} Post"},
+            shop_name={"en": f"{name} Philatelic Shop"},
+            tagline={},
+            country_name=country,
+            default_locale="en",
+            locales=sorted({"en", language} & {"en", "es", "fr", "nl"}),
+            currency=currency,
+            status=PostStatus.LIVE,
+            community_id=f"POST-{code.upper()}-BENCH",
+            verified_at=datetime(2020, 1, 1, tzinfo=UTC),
+            email=f"stamps@stamps.{code}.post",
+        ))
+        live += 1
+    session.flush()
+
+
+# -- Issues ----------------------------------------------------------------------------------
+
+
+def _next_id(session: Session, model: type) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _rows(
+    session: Session, n: int, rng: random.Random, words: Words
+) -> Iterator[tuple[list[dict], list[dict], list[dict], list[dict]]]:
+    """Batches of (issues, products, issue themes, search rows), ids assigned here."""
+    posts = list(session.scalars(select(Post).where(Post.status == PostStatus.LIVE)
+                                 .order_by(Post.id)))
+    themes = list(session.scalars(select(Theme).order_by(Theme.slug)))
+    extra_language = {code: language for code, _currency, language in EXTRA_POSTS}
+    post_language = {
+        post.id: extra_language.get(post.code)
+        or (post.default_locale if post.default_locale in LANGUAGES else "en")
+        for post in posts
+    }
+    precision = {post.currency: get_currency_precision(post.currency) for post in posts}
+    # Posts are of unequal size, as in the real mall: a few big catalogues, many small.
+    post_weights = [1 / (rank + 1) ** 0.5 for rank in range(len(posts))]
+    issue_id, product_id = _next_id(session, Issue), _next_id(session, Product)
+    wns_counter: dict[tuple[int, int], int] = {}
+    first_day, days = date(1975, 1, 1), (date(2026, 11, 30) - date(1975, 1, 1)).days
+    done = 0
+    while done < n:
+        issues, products, links, search = [], [], [], []
+        for _ in range(min(BATCH, n - done)):
+            post = rng.choices(posts, weights=post_weights)[0]
+            language = post_language[post.id]
+            issue_date = first_day + timedelta(days=rng.randrange(days))
+            title, description = {}, {}
+            for lang in dict.fromkeys(("en", language)):
+                title[lang] = " ".join(words.draw(rng, lang, rng.randint(2, 5))).capitalize()
+                description[lang] = " ".join(words.draw(rng, lang, rng.randint(12, 30))) + "."
+            wns: list[str] = []
+            if issue_date.year >= 2002:
+                key = (post.id, issue_date.year)
+                wns_counter[key] = wns_counter.get(key, 0) + 1
+                if wns_counter[key] <= 999:
+                    wns = [f"{post.code.upper()}{wns_counter[key]:03d}.{issue_date.year % 100:02d}"]
+            designer = rng.choice(DESIGNERS)
+            printer, process = rng.choice(PRINTERS)
+            chosen = rng.sample(themes, rng.randint(1, 2))
+            issues.append({
+                "id": issue_id, "post_id": post.id,
+                "slug": f"{SLUG_PREFIX}{issue_id}",
+                "title": title, "description": description, "issue_date": issue_date,
+                "wns_numbers": wns, "designer": designer, "printer": printer,
+                "process": process, "perforation": "13 × 13¼",
+                "print_run": rng.randrange(5, 200) * 1000,
+                "created_at": datetime.now(UTC),
+                "published_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
+                "image_key": None,
+            })
+            links += [{"issue_id": issue_id, "theme_id": theme.id} for theme in chosen]
+            unit = 10 ** precision[post.currency]
+            for position, format_ in enumerate(rng.sample(FORMATS, rng.randint(1, 3))):
+                products.append({
+                    "id": product_id, "post_id": post.id, "issue_id": issue_id,
+                    "sku": f"B{issue_id}-{position}", "format": format_,
+                    "condition": Condition.MINT, "face_value": "",
+                    "price_minor": rng.randint(1, 60) * unit * (100 if unit == 1 else 1),
+                    "currency": post.currency, "stock": rng.randint(20, 500),
+                    "weight_g": 5, "hs_code": HSCode.MINT_STAMPS.value, "position": position,
+                })
+                product_id += 1
+            heading, body = issue_document(SimpleNamespace(  # type: ignore[arg-type]
+                post=post, title=title, description=description, wns_numbers=wns,
+                designer=designer, printer=printer, themes=sorted(chosen, key=lambda t: t.slug),
+            ))
+            search.append({"issue_id": issue_id, "heading": heading, "body": body})
+            issue_id += 1
+        done += len(issues)
+        yield issues, products, links, search
+
+
+def _bump_sequences(session: Session) -> None:
+    """Ids were given explicitly: PostgreSQL's sequences must move past them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for name in ("issue", "product"):
+        session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed names
+            f"(SELECT max(id) FROM {name}))"))
+
+
+def seed_bench(session: Session, issues: int, posts: int = 40, seed_value: int = 1) -> str:
+    """The demo, `posts` live posts and `issues` more issues. Flushes, never commits;
+    refuses a database that already holds bench issues (start from a fresh one)."""
+    started = clock.perf_counter()
+    already = session.scalar(select(func.count()).where(Issue.slug.like(f"{SLUG_PREFIX}%")))
+    if already:
+        raise click.ClickException(
+            f"the database already holds {already} bench issues: seed a fresh database")
+    seed(session)
+    _extra_posts(session, posts)
+    rng = random.Random(seed_value)
+    words = Words.build(rng)
+    made = 0
+    for issue_rows, product_rows, links, search in _rows(session, issues, rng, words):
+        session.execute(insert(Issue.__table__), issue_rows)
+        session.execute(insert(Product.__table__), product_rows)
+        session.execute(insert(issue_theme), links)
+        session.execute(insert(IssueSearch.__table__), search)
+        made += len(issue_rows)
+    _bump_sequences(session)
+    session.flush()
+    live = session.scalar(select(func.count()).where(Post.status == PostStatus.LIVE))
+    return (f"Bench catalogue: {made} issues over {live} live posts "
+            f"in {clock.perf_counter() - started:.1f} s (before the commit).")
+
+
+@click.command("seed-bench")
+@click.option("--issues", type=click.IntRange(0), default=1000, show_default=True,
+              help="Issues to add to the demo's catalogue.")
+@click.option("--posts", type=click.IntRange(6, 6 + len(EXTRA_POSTS)), default=40,
+              show_default=True, help="Live posts in all (the demo has 6).")
+@click.option("--seed", "seed_value", type=int, default=1, show_default=True,
+              help="Random seed: the same seed builds the same catalogue.")
+@with_appcontext
+def seed_bench_command(issues: int, posts: int, seed_value: int) -> None:
+    """Grow the demo mall to a benchmark's scale (`make bench`), in a fresh database."""
+    started = clock.perf_counter()
+    summary = seed_bench(db.session, issues, posts, seed_value)
+    db.session.commit()
+    click.echo(summary)
+    click.echo(f"Committed after {clock.perf_counter() - started:.1f} s.")

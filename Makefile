@@ -80,8 +80,17 @@ i18n: $(STAMP) ## extract messages, update every catalogue, compile
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations
 
-bench: install ## benchmarks of pages and domain code, written to bench/results/
-	$(BIN)/python -m bench
+# The load test (bench/load.py): SQLite and PostgreSQL (BENCH_POSTGRES_URL, default the
+# `bench` database on 127.0.0.1:5432, recreated; skipped if unreachable), 1k and 10k issues
+# (BENCH_FULL=1 adds 200k), gunicorn in production mode loaded by wrk. About 7 minutes.
+bench: install ## load test: one table per database and scale, written to bench/results/
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+	      || echo "Could not install wrk: no load test."; \
+	  else echo "No wrk and no root to install it (apt-get install wrk): no load test."; fi; \
+	fi
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 migration: $(STAMP) ## a new dated migration from model changes: make migration m="what changed"
 	$(FLASK) db migrate -m "$(m)"

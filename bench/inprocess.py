@@ -1,5 +1,5 @@
-"""Time the pages a buyer opens most, on the demo data, through the WSGI app in-process
-(no network), and record the SQL statements each page sends.
+"""`python -m bench.inprocess`: time the pages a buyer opens most, on the demo data, through
+the WSGI app in-process (no network), and record the SQL statements each page sends.
 
 Results are printed and written to bench/results/<UTC timestamp>.json, so that two runs
 can be compared; medians and 95th percentiles over many requests, after a warm-up."""

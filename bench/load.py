@@ -1,0 +1,486 @@
+"""`make bench`: the mall under load, as on a release day.
+
+For each database (an SQLite file; PostgreSQL's `bench` database, recreated) and each scale
+(1k and 10k issues; 200k with --full or BENCH_FULL=1), it builds the catalogue with
+`flask mall seed-bench`, serves it with gunicorn in the production configuration (2 sync
+workers, loopback, a free port), and loads every page with wrk (`-t2 -c16`) from a second
+process. Placing an order takes a cart, an address, shipping and a reviewed quote per
+order, which wrk cannot build: those orders are prepared first, then placed by a Python
+load of several processes, and only the placing is timed.
+
+Per page: requests per second, median and 99th-percentile latency, SQL statements of one
+request (counted in-process, through the test client, against the same database), the
+largest worker's resident memory after the load, and the share of the health endpoint's
+requests per second measured in the same run. One table per run is printed and written to
+bench/results/<date>-<database>-<scale>.md and .json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from bench import flows
+from bench.client import Browser, HTTPTransport, Reply, TestClientTransport
+from bench.health import HEALTH_PATH, with_health
+from bench.server import ROOT, Gunicorn, production_env
+
+RESULTS = Path(__file__).parent / "results"
+LUA = Path(__file__).parent / "wrk" / "bench.lua"
+SECRET = "bench-only-secret-key-not-for-production"  # noqa: S105 - a throwaway server
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+
+
+@dataclass
+class Page:
+    name: str
+    host: str
+    path: str
+    #: For POSTs: the Lua data file of visitors and bodies (see bench/wrk/bench.lua).
+    forms: Path | None = None
+    cookie: str = ""
+    #: For the in-process count of SQL statements, when a GET will not do: prepares the
+    #: visitor (statements not counted) and returns the request to count.
+    probe: Callable[[Browser], Callable[[], Reply]] | None = None
+
+
+@dataclass
+class Row:
+    page: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    sql: int | None
+    status: int | None
+    rss_mb: float
+    errors: int
+    share: float = 0.0
+    note: str = ""
+
+
+@dataclass
+class Run:
+    database: str
+    scale: int
+    when: str
+    seconds: int
+    seed_seconds: float
+    seed_output: str
+    #: `git describe --always --dirty` of the code measured.
+    code: str
+    rows: list[Row] = field(default_factory=list)
+
+
+# -- Databases --------------------------------------------------------------------------------
+
+
+@contextmanager
+def sqlite_database(scale: int) -> Iterator[str]:
+    folder = tempfile.mkdtemp(prefix="mall-bench-")
+    try:
+        yield f"sqlite:///{folder}/bench-{scale}.sqlite3"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_database(url: str) -> Iterator[str]:
+    """The `bench` database (or the one the URL names), dropped and created again."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    yield url
+
+
+def postgres_unreachable(url: str) -> str | None:
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        admin = make_url(url).set(drivername="postgresql", database="postgres")
+        with psycopg.connect(admin.render_as_string(hide_password=False), connect_timeout=3):
+            return None
+    except Exception as error:  # noqa: BLE001 - any failure means: skip PostgreSQL
+        return str(error).strip().splitlines()[0]
+
+
+def seed_database(url: str, scale: int) -> tuple[float, str]:
+    """Migrate and run `flask mall seed-bench --issues scale`; its time and summary."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
+    env["MALL_DATABASE_URL"] = url
+    flask = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi"]
+    subprocess.run(  # noqa: S603 - our own flask, fixed arguments
+        [*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own flask, fixed arguments
+        [*flask, "mall", "seed-bench", "--issues", str(scale)], cwd=ROOT,
+        env=env, check=True, capture_output=True, text=True)
+    return round(time.perf_counter() - started, 1), done.stdout.strip()
+
+
+# -- The pages --------------------------------------------------------------------------------
+
+
+@dataclass
+class Catalogue:
+    """What the pages are built from, read from the database."""
+
+    shop: str
+    issue_slug: str
+    deep_page: int
+    cart_products: list[int]
+    add_products: list[int]
+    order_products: dict[str, list[int]]
+    rare_word: str
+
+
+def read_catalogue(app: Any) -> Catalogue:
+    from sqlalchemy import func, select
+
+    from mall.catalogue.models import Issue, Product
+    from mall.demo.bench_seed import SLUG_PREFIX, rare_word
+    from mall.extensions import db
+    from mall.posts.models import Post
+
+    def products(code: str, n: int) -> list[int]:
+        return list(db.session.scalars(
+            select(Product.id).join(Post, Post.id == Product.post_id)
+            .join(Issue, Issue.id == Product.issue_id)
+            .where(Post.code == code, Product.stock >= 100, Issue.published_at.is_not(None))
+            .order_by(Product.id).limit(n)))
+
+    with app.app_context():
+        shop = "uy"
+        post_id = db.session.scalar(select(Post.id).where(Post.code == shop))
+        slug = db.session.scalar(
+            select(Issue.slug).where(Issue.post_id == post_id, Issue.slug.like(f"{SLUG_PREFIX}%"))
+            .order_by(Issue.id).limit(1)) or db.session.scalar(
+            select(Issue.slug).where(Issue.post_id == post_id).limit(1))
+        issues = db.session.scalar(select(func.count()).where(
+            Issue.post_id == post_id, Issue.published_at.is_not(None))) or 0
+        pages = max(1, -(-issues // app.config["PAGE_SIZE"]))
+        demo = ("uy", "nl", "bw", "kh", "ug", "tz")
+        return Catalogue(
+            shop=shop,
+            issue_slug=slug,
+            deep_page=pages,
+            cart_products=products("uy", 2) + products("nl", 2) + products("bw", 1),
+            add_products=[p for code in demo for p in products(code, 40)],
+            order_products={code: products(code, 60) for code in demo},
+            rare_word=rare_word(),
+        )
+
+
+def pages(catalogue: Catalogue, http: Callable[[], Browser], work: Path) -> list[Page]:
+    from mall.demo.bench_seed import COMMON_WORD, SECOND_WORD
+
+    portal, shop = flows.PORTAL, flows.storefront(catalogue.shop)
+    common, rare = COMMON_WORD, catalogue.rare_word
+
+    # A cart of 5 lines from 3 posts, kept by its cookie.
+    cart_browser = http()
+    flows.fill_cart(cart_browser, catalogue.cart_products)
+    cart_cookie = cart_browser.cookie_header(portal)
+
+    # Visitors who have added once (their visitor exists), for wrk to add more.
+    visitors = []
+    for index in range(32):
+        browser = http()
+        token = flows.fill_cart(browser, [catalogue.add_products[index]])
+        body = (f"csrf_token={quote(token)}&product_id=@PRODUCT@&quantity=1&key=@KEY@"
+                f"&next={quote('/cart', safe='')}")
+        visitors.append({"cookie": browser.cookie_header(portal), "body": body})
+    forms = work / "add-to-cart.lua"
+    forms.write_text("return " + lua({"path": "/cart/add", "visitors": visitors,
+                                      "products": [str(p) for p in catalogue.add_products]}))
+
+    def probe_add(browser: Browser) -> Callable[[], Reply]:
+        token = flows.fill_cart(browser, [catalogue.add_products[0]])
+        form = flows.add_form(token, catalogue.add_products[1])
+        return lambda: browser.post(portal, "/cart/add", form)
+
+    def search(query: dict[str, Any]) -> str:
+        return "/search?" + urlencode(query)
+
+    year = 2015
+    return [
+        Page("health endpoint", portal, HEALTH_PATH),
+        Page("portal home", portal, "/"),
+        Page("storefront home", shop, "/"),
+        Page("catalogue, page 1", shop, "/catalogue"),
+        Page(f"catalogue, page {catalogue.deep_page} (last)", shop,
+             f"/catalogue?page={catalogue.deep_page}"),
+        Page("issue page", shop, f"/issues/{catalogue.issue_slug}"),
+        Page(f"search, common word ({common})", portal, search({"q": common})),
+        Page(f"search, rare word ({rare})", portal, search({"q": rare})),
+        Page(f"search, two words ({common} {SECOND_WORD})", portal,
+             search({"q": f"{common} {SECOND_WORD}"})),
+        Page(f"search, filters only (uy, {year})", portal,
+             search({"country": "uy", "year": year})),
+        Page(f"search, word + filters ({common}, uy, {year})", portal,
+             search({"q": common, "country": "uy", "year": year})),
+        Page("search, common word, page 50", portal, search({"q": common, "page": 50})),
+        Page(f"storefront search ({common})", shop, search({"q": common})),
+        Page("cart, 5 lines from 3 posts", portal, "/cart", cookie=cart_cookie),
+        Page("add to cart", portal, "/cart/add", forms=forms, probe=probe_add),
+    ]
+
+
+def lua(value: Any) -> str:
+    """A Lua literal of strings, lists and dicts (ASCII: cookies, tokens, form bodies)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{json.dumps(k)}] = {lua(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(lua(v) for v in value) + "}"
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+# -- Measuring --------------------------------------------------------------------------------
+
+
+def wrk(server: Gunicorn, page: Page, seconds: int) -> dict[str, Any]:
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(LUA),
+               "-H", f"Host: {page.host}"]
+    if page.cookie:
+        command += ["-H", f"Cookie: {page.cookie}"]
+    env = {**os.environ, "BENCH_FORMS": str(page.forms or "")}
+    done = subprocess.run(  # noqa: S603 - wrk on loopback, arguments built here
+        [*command, server.base + page.path], env=env, capture_output=True,
+        text=True, check=True, timeout=seconds + 120)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+
+
+def count_statements(app: Any, page: Page, cookie: str) -> tuple[int, int]:
+    """SQL statements and status of one request for `page`, in-process."""
+    from sqlalchemy import event
+
+    from mall.extensions import db
+
+    browser = Browser(TestClientTransport(app))
+    if cookie:
+        browser.cookies[page.host] = dict(
+            part.split("=", 1) for part in cookie.split("; "))
+    send: Callable[[], Reply] = lambda: browser.get(page.host, page.path)  # noqa: E731
+    if page.probe is not None:
+        send = page.probe(browser)
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        reply = send()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements), reply.status
+
+
+def measure(app: Any, server: Gunicorn, page: Page, seconds: int) -> Row:
+    wrk(server, page, 1)  # warm-up: workers' caches, the database's pages
+    result = wrk(server, page, seconds)
+    rss = server.worker_rss_mb()
+    sql, status = count_statements(app, page, page.cookie)
+    duration = result["duration_us"] / 1e6
+    return Row(page.name, round(result["requests"] / duration, 1),
+               round(result["p50_us"] / 1000, 1), round(result["p99_us"] / 1000, 1),
+               sql, status, rss, result["status_errors"] + result["socket_errors"])
+
+
+def _place_chunk(
+    base: str, orders: list[tuple[str, dict[str, str]]]
+) -> list[tuple[int, float, str]]:
+    """In a worker process: place these prepared orders, 4 at a time."""
+    def one(order: tuple[str, dict[str, str]]) -> tuple[int, float, str]:
+        transport = HTTPTransport(base)
+        started = time.perf_counter()
+        reply = transport.send("POST", flows.PORTAL, "/checkout/place",
+                               {"Cookie": order[0]}, order[1])
+        return reply.status, time.perf_counter() - started, reply.location
+
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(one, orders))
+
+
+def place_orders(app: Any, server: Gunicorn, catalogue: Catalogue, n: int) -> Row:
+    """Prepare `n` orders up to their review page (8 at a time), then place them all from 4
+    processes of 4 threads (16 at once, as wrk's connections) and time the placing."""
+    codes = list(catalogue.order_products)
+
+    def prepare(index: int) -> tuple[str, dict[str, str]]:
+        first, second = codes[index % len(codes)], codes[(index + 1) % len(codes)]
+        chosen = [catalogue.order_products[first][index % 60],
+                  catalogue.order_products[second][(index * 7) % 60]]
+        browser = Browser(HTTPTransport(server.base))
+        flows.fill_cart(browser, chosen)
+        ready = flows.to_review(browser)
+        return browser.cookie_header(flows.PORTAL), ready.form
+
+    with ThreadPoolExecutor(8) as pool:
+        prepared = list(pool.map(prepare, range(n)))
+    chunks = [prepared[i::4] for i in range(4)]
+    with ProcessPoolExecutor(4) as processes:
+        list(processes.map(len, chunks))  # the processes exist before the clock starts
+        started = time.perf_counter()
+        results = [r for chunk in processes.map(_place_chunk, [server.base] * 4, chunks)
+                   for r in chunk]
+        elapsed = time.perf_counter() - started
+    rss = server.worker_rss_mb()
+    placed = sum(1 for status, _, location in results if status == 303 and "/orders/" in location)
+    latencies = sorted(latency for _, latency, _ in results)
+
+    browser = Browser(TestClientTransport(app))
+    flows.fill_cart(browser, [catalogue.order_products[codes[0]][-1],
+                              catalogue.order_products[codes[1]][-1]])
+    ready = flows.to_review(browser)
+    sql, status = count_statements(app, Page("place", flows.PORTAL, "/checkout/place",
+                                             probe=lambda _b: ready.place), "")
+    oversold = negative_stock(app)
+    return Row("place order (Python load, see note)", round(placed / elapsed, 1),
+               round(latencies[len(latencies) // 2] * 1000, 1),
+               round(latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000, 1),
+               sql, status, rss, len(results) - placed,
+               note=f"{placed} of {n} placed; products below zero stock: {oversold}")
+
+
+def negative_stock(app: Any) -> int:
+    from sqlalchemy import func, select
+
+    from mall.catalogue.models import Product
+    from mall.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).where(Product.stock < 0)) or 0
+
+
+# -- A run ------------------------------------------------------------------------------------
+
+
+def run(database: str, url: str, scale: int, seconds: int, orders: int) -> Run:
+    from mall import create_app
+    from mall.config import ProductionConfig
+
+    print(f"\n== {database}, {scale:,} issues: seeding …", flush=True)
+    seed_seconds, seed_output = seed_database(url, scale)
+    print(f"   {seed_output.splitlines()[0]} ({seed_seconds} s in all)", flush=True)
+    result = Run(database, scale, datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"), seconds,
+                 seed_seconds, seed_output, code_version())
+    env = production_env(url, SECRET)
+    app = with_health(create_app(ProductionConfig, DATABASE_URL=url, SECRET_KEY=SECRET,
+                                 MAIL_TRANSPORT="outbox"))
+    with tempfile.TemporaryDirectory() as work, Gunicorn(env) as server:
+        catalogue = read_catalogue(app)
+        http = lambda: Browser(HTTPTransport(server.base))  # noqa: E731
+        for page in pages(catalogue, http, Path(work)):
+            row = measure(app, server, page, seconds)
+            result.rows.append(row)
+            print(f"   {row.page:<50} {row.rps:8.1f} req/s  p50 {row.p50_ms:7.1f} ms  "
+                  f"p99 {row.p99_ms:7.1f} ms  SQL {row.sql}  status {row.status}", flush=True)
+        if orders:
+            result.rows.append(place_orders(app, server, catalogue, orders))
+    health = result.rows[0].rps or 1
+    for row in result.rows:
+        row.share = round(100 * row.rps / health, 1)
+    with app.app_context():
+        from mall.extensions import db
+
+        db.engine.dispose()
+    return result
+
+
+def code_version() -> str:
+    done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,  # noqa: S607
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown"
+
+
+def table(result: Run) -> str:
+    lines = [
+        f"## {result.database}, {result.scale:,} issues — {result.when}, code {result.code}",
+        "",
+        f"gunicorn 2 sync workers, MALL_ENV=production; wrk -t2 -c16 -d{result.seconds}s on "
+        f"loopback; catalogue built in {result.seed_seconds} s (`flask mall seed-bench`).",
+        "",
+        "| page | req/s | p50 ms | p99 ms | SQL | status | worker RSS MB | % of health | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in result.rows:
+        lines.append(f"| {row.page} | {row.rps:,.1f} | {row.p50_ms:,.1f} | {row.p99_ms:,.1f} | "
+                     f"{row.sql} | {row.status} | {row.rss_mb} | {row.share} % | {row.errors} |")
+    notes = [row for row in result.rows if row.note]
+    if notes:
+        lines += ["", *(f"- {row.page}: {row.note}" for row in notes)]
+    return "\n".join(lines) + "\n"
+
+
+def write(result: Run) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"{result.when[:10]}-{result.database}-{result.scale}"
+    stem.with_suffix(".md").write_text(table(result))
+    stem.with_suffix(".json").write_text(json.dumps(asdict(result), indent=2) + "\n")
+    return stem.with_suffix(".md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--databases", default=os.environ.get("BENCH_DATABASES",
+                                                              "sqlite,postgresql"))
+    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "1000,10000"),
+                        help="issues per run, comma-separated (default 1000,10000)")
+    parser.add_argument("--full", action="store_true", default=bool(os.environ.get("BENCH_FULL")),
+                        help="also 200,000 issues (BENCH_FULL=1)")
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)),
+                        help="wrk's duration per page (default 5)")
+    parser.add_argument("--orders", type=int, default=int(os.environ.get("BENCH_ORDERS", 300)),
+                        help="orders placed per run (0: skip place-order)")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
+                                                                 DEFAULT_POSTGRES))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk; `make bench` does it as "
+                 "root): no load test.")
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    if args.full and 200_000 not in scales:
+        scales.append(200_000)
+    started = time.perf_counter()
+    written = []
+    for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
+        if database == "postgresql":
+            why = postgres_unreachable(args.postgres_url)
+            if why:
+                print(f"\nPostgreSQL skipped: cannot connect to {args.postgres_url} ({why}).")
+                continue
+        for scale in scales:
+            place = (sqlite_database(scale) if database == "sqlite"
+                     else postgres_database(args.postgres_url))
+            with place as url:
+                result = run(database, url, scale, args.seconds, args.orders)
+            print("\n" + table(result))
+            written.append(write(result))
+    print(f"Written: {', '.join(str(p.relative_to(ROOT)) for p in written)}")
+    print(f"make bench took {time.perf_counter() - started:.0f} s.")

@@ -1,0 +1,106 @@
+"""Gunicorn serving the mall in the production configuration on a free loopback port, and
+its workers' memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import requests
+
+from bench.health import HEALTH_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTAL = "stamps.post"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_env(database_url: str, secret: str) -> dict[str, str]:
+    """MALL_ENV=production with what it needs. Mail is stored in the outbox instead of
+    sent by SMTP (there is no mail server here, and a refused connection per order would
+    measure the network, not the mall)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
+    env.update({
+        "MALL_ENV": "production",
+        "MALL_SECRET_KEY": secret,
+        "MALL_DATABASE_URL": database_url,
+        "MALL_MAIL_TRANSPORT": "outbox",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    return env
+
+
+class Gunicorn:
+    """`gunicorn --workers 2` (sync) on 127.0.0.1:<free port>; a context manager."""
+
+    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.workers = workers
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Gunicorn:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
+            [str(gunicorn), "--workers", str(self.workers), "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.wsgi:app"],
+            cwd=ROOT, env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start")
+            try:
+                reply = requests.get(self.base + HEALTH_PATH, headers={"Host": PORTAL},
+                                     timeout=2, proxies={"http": "", "https": ""})
+                if reply.status_code == 200 and len(self.worker_pids()) == self.workers:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def worker_pids(self) -> list[int]:
+        assert self.process is not None
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
+
+    def worker_rss_mb(self) -> float:
+        """The largest resident set of the workers, in MB (VmRSS, /proc)."""
+        largest = 0
+        for pid in self.worker_pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        largest = max(largest, int(line.split()[1]))
+            except OSError:
+                continue
+        return round(largest / 1024, 1)

@@ -127,6 +127,7 @@ def seed_database(url: str, scale: int) -> tuple[float, str]:
     """Migrate and run `flask mall seed-bench --issues scale`; its time and summary."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
     env["MALL_DATABASE_URL"] = url
+    env["PYTHONPATH"] = str(ROOT)
     flask = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi"]
     subprocess.run(  # noqa: S603 - our own flask, fixed arguments
         [*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -36,6 +36,8 @@ def production_env(database_url: str, secret: str) -> dict[str, str]:
         "MALL_DATABASE_URL": database_url,
         "MALL_MAIL_TRANSPORT": "outbox",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # This checkout's code, even where the venv's editable install points at another.
+        "PYTHONPATH": str(ROOT),
     })
     return env
 

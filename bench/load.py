@@ -67,7 +67,11 @@ class Row:
     status: int | None
     rss_mb: float
     errors: int
+    #: Percent of the health endpoint's req/s, measured just before this page.
     share: float = 0.0
+    #: That health measurement (req/s), and the machine's 1-minute load average after.
+    health_rps: float = 0.0
+    load_average: float = 0.0
     note: str = ""
 
 
@@ -301,15 +305,24 @@ def count_statements(app: Any, page: Page, cookie: str) -> tuple[int, int]:
     return len(statements), reply.status
 
 
-def measure(app: Any, server: Gunicorn, page: Page, seconds: int) -> Row:
+def rate(result: dict[str, Any]) -> float:
+    return round(result["requests"] / (result["duration_us"] / 1e6), 1)
+
+
+def measure(app: Any, server: Gunicorn, page: Page, seconds: int, health: Page) -> Row:
+    """The page under wrk, right after the health endpoint under wrk: the machine is shared
+    and its speed drifts, so each page is compared with the limit measured next to it."""
+    baseline = rate(wrk(server, health, max(2, seconds // 2)))
     wrk(server, page, 1)  # warm-up: workers' caches, the database's pages
     result = wrk(server, page, seconds)
     rss = server.worker_rss_mb()
     sql, status = count_statements(app, page, page.cookie)
-    duration = result["duration_us"] / 1e6
-    return Row(page.name, round(result["requests"] / duration, 1),
-               round(result["p50_us"] / 1000, 1), round(result["p99_us"] / 1000, 1),
-               sql, status, rss, result["status_errors"] + result["socket_errors"])
+    row = Row(page.name, rate(result), round(result["p50_us"] / 1000, 1),
+              round(result["p99_us"] / 1000, 1), sql, status, rss,
+              result["status_errors"] + result["socket_errors"])
+    row.health_rps, row.load_average = baseline, round(os.getloadavg()[0], 2)
+    row.share = round(100 * row.rps / baseline, 1) if baseline else 0.0
+    return row
 
 
 def _place_chunk(
@@ -396,16 +409,19 @@ def run(database: str, url: str, scale: int, seconds: int, orders: int) -> Run:
     with tempfile.TemporaryDirectory() as work, Gunicorn(env) as server:
         catalogue = read_catalogue(app)
         http = lambda: Browser(HTTPTransport(server.base))  # noqa: E731
-        for page in pages(catalogue, http, Path(work)):
-            row = measure(app, server, page, seconds)
+        every = pages(catalogue, http, Path(work))
+        for page in every:
+            row = measure(app, server, page, seconds, every[0])
             result.rows.append(row)
             print(f"   {row.page:<50} {row.rps:8.1f} req/s  p50 {row.p50_ms:7.1f} ms  "
-                  f"p99 {row.p99_ms:7.1f} ms  SQL {row.sql}  status {row.status}", flush=True)
+                  f"p99 {row.p99_ms:7.1f} ms  SQL {row.sql}  status {row.status}  "
+                  f"({row.share} % of health at {row.health_rps})", flush=True)
         if orders:
-            result.rows.append(place_orders(app, server, catalogue, orders))
-    health = result.rows[0].rps or 1
-    for row in result.rows:
-        row.share = round(100 * row.rps / health, 1)
+            baseline = rate(wrk(server, every[0], max(2, seconds // 2)))
+            row = place_orders(app, server, catalogue, orders)
+            row.health_rps, row.load_average = baseline, round(os.getloadavg()[0], 2)
+            row.share = round(100 * row.rps / baseline, 1)
+            result.rows.append(row)
     with app.app_context():
         from mall.extensions import db
 
@@ -424,14 +440,19 @@ def table(result: Run) -> str:
         f"## {result.database}, {result.scale:,} issues — {result.when}, code {result.code}",
         "",
         f"gunicorn 2 sync workers, MALL_ENV=production; wrk -t2 -c16 -d{result.seconds}s on "
-        f"loopback; catalogue built in {result.seed_seconds} s (`flask mall seed-bench`).",
+        f"loopback; catalogue built in {result.seed_seconds} s (`flask mall seed-bench`). "
+        "\"% of health\" compares each page with the health endpoint measured just before "
+        "it (\"health req/s\"); \"load\" is the machine's 1-minute load average after the "
+        "page (2 cores: above 2, something else was running).",
         "",
-        "| page | req/s | p50 ms | p99 ms | SQL | status | worker RSS MB | % of health | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | req/s | p50 ms | p99 ms | SQL | status | worker RSS MB | % of health "
+        "| health req/s | load | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in result.rows:
         lines.append(f"| {row.page} | {row.rps:,.1f} | {row.p50_ms:,.1f} | {row.p99_ms:,.1f} | "
-                     f"{row.sql} | {row.status} | {row.rss_mb} | {row.share} % | {row.errors} |")
+                     f"{row.sql} | {row.status} | {row.rss_mb} | {row.share} % | "
+                     f"{row.health_rps:,.1f} | {row.load_average} | {row.errors} |")
     notes = [row for row in result.rows if row.note]
     if notes:
         lines += ["", *(f"- {row.page}: {row.note}" for row in notes)]

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
@@ -133,7 +133,14 @@ def _ambiguous_symbols(locale: Locale) -> frozenset[str]:
 def format_money(money: Money, locale: Locale | str) -> str:
     """Format for a reader in `locale`; where the symbol could mean another currency to that
     reader (`$` for UYU to an American), the ISO code is shown instead."""
-    locale = Locale.parse(locale)
+    return _formatted(money, str(locale))
+
+
+@lru_cache(maxsize=16_384)
+def _formatted(money: Money, locale_name: str) -> str:
+    """Babel parses the locale's pattern on every call; a page shows the same prices in the
+    same few locales over and over, so each text is made once per process."""
+    locale = Locale.parse(locale_name)
     symbol = get_currency_symbol(money.currency, locale)
     own = _territory_currency(locale)
     pattern = None

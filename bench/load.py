@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -263,7 +264,8 @@ def lua(value: Any) -> str:
 
 
 def wrk(server: Gunicorn, page: Page, seconds: int) -> dict[str, Any]:
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(LUA),
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency",
+               "-s", str(LUA),
                "-H", f"Host: {page.host}"]
     if page.cookie:
         command += ["-H", f"Cookie: {page.cookie}"]
@@ -483,6 +485,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                                  DEFAULT_POSTGRES))
     args = parser.parse_args()
+    # Stopped (SIGTERM), the run still stops its gunicorn and drops its temporary files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("make bench: stopped"))
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk; `make bench` does it as "
                  "root): no load test.")
@@ -490,7 +494,8 @@ def main() -> None:
     if args.full and 200_000 not in scales:
         scales.append(200_000)
     started = time.perf_counter()
-    written = []
+    written: list[Path] = []
+    failed: list[str] = []
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
         if database == "postgresql":
             why = postgres_unreachable(args.postgres_url)
@@ -500,9 +505,16 @@ def main() -> None:
         for scale in scales:
             place = (sqlite_database(scale) if database == "sqlite"
                      else postgres_database(args.postgres_url))
-            with place as url:
-                result = run(database, url, scale, args.seconds, args.orders)
+            try:
+                with place as url:
+                    result = run(database, url, scale, args.seconds, args.orders)
+            except Exception as error:  # noqa: BLE001 - the other runs still go ahead
+                failed.append(f"{database} at {scale:,} issues: {error!r}")
+                print(f"\n{failed[-1]}", file=sys.stderr)
+                continue
             print("\n" + table(result))
             written.append(write(result))
     print(f"Written: {', '.join(str(p.relative_to(ROOT)) for p in written)}")
     print(f"make bench took {time.perf_counter() - started:.0f} s.")
+    if failed:
+        sys.exit("Failed: " + "; ".join(failed))

@@ -58,19 +58,28 @@ class Gunicorn:
             [str(gunicorn), "--workers", str(self.workers), "--worker-class", "sync",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.wsgi:app"],
             cwd=ROOT, env=self.env)
-        deadline = time.monotonic() + 60
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited at start")
             try:
                 reply = requests.get(self.base + HEALTH_PATH, headers={"Host": PORTAL},
-                                     timeout=2, proxies={"http": "", "https": ""})
+                                     timeout=10, proxies={"http": "", "https": ""})
                 if reply.status_code == 200 and len(self.worker_pids()) == self.workers:
-                    return self
-            except requests.ConnectionError:
+                    return
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        raise RuntimeError("gunicorn did not answer within 120 s")
 
     def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -314,7 +314,7 @@ def rate(result: dict[str, Any]) -> float:
 def measure(app: Any, server: Gunicorn, page: Page, seconds: int, health: Page) -> Row:
     """The page under wrk, right after the health endpoint under wrk: the machine is shared
     and its speed drifts, so each page is compared with the limit measured next to it."""
-    baseline = rate(wrk(server, health, max(2, seconds // 2)))
+    baseline = rate(wrk(server, health, max(2, seconds // 2))) if page is not health else 0.0
     wrk(server, page, 1)  # warm-up: workers' caches, the database's pages
     result = wrk(server, page, seconds)
     rss = server.worker_rss_mb()
@@ -322,8 +322,8 @@ def measure(app: Any, server: Gunicorn, page: Page, seconds: int, health: Page) 
     row = Row(page.name, rate(result), round(result["p50_us"] / 1000, 1),
               round(result["p99_us"] / 1000, 1), sql, status, rss,
               result["status_errors"] + result["socket_errors"])
-    row.health_rps, row.load_average = baseline, round(os.getloadavg()[0], 2)
-    row.share = round(100 * row.rps / baseline, 1) if baseline else 0.0
+    row.health_rps, row.load_average = baseline or row.rps, round(os.getloadavg()[0], 2)
+    row.share = round(100 * row.rps / row.health_rps, 1) if row.health_rps else 0.0
     return row
 
 

@@ -2,10 +2,15 @@
 the portal or within one post on its storefront.
 
 Behind one interface there are two full-text backends, picked by the database's dialect:
-SQLite FTS5 (the `issue_fts` virtual table) and PostgreSQL full text (a GIN index over
-`to_tsvector('simple', …)`). Both read the text kept in `issue_search`, one row per issue,
-which `index_issues` writes; the FTS5 table and the GIN index are created by the migration
-`20261129_0002_search_index`, not by the models, because neither exists on the other dialect.
+SQLite FTS5 (the `issue_fts` virtual table) and PostgreSQL full text (the `issue_fts` table
+of stored `tsvector`s, with a GIN index). Both are filled from the text kept in
+`issue_search`, one row per issue, which `index_issues` writes, by triggers of the
+migrations `20261129_0002_search_index` and `20261204_0014_search_at_scale`, not by the
+models, because neither exists on the other dialect.
+
+A search never counts or ranks every match: it counts up to SEARCH_COUNT_CAP ("more than
+1,000 issues") and ranks a window of RANK_WINDOW matches, so a common word costs the same
+in a catalogue of 1,000 issues as in one of 200,000.
 
 Only the text is copied into the index. Filters (country, theme, year, format, live posts)
 read the catalogue tables themselves, so a new product or a post that is suspended shows in
@@ -24,7 +29,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from math import ceil
 from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -32,8 +36,7 @@ from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy import (
     ColumnElement,
     ForeignKey,
-    Select,
-    Subquery,
+    FromClause,
     Text,
     column,
     delete,
@@ -43,7 +46,14 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, selectinload
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    aliased,
+    contains_eager,
+    mapped_column,
+    selectinload,
+)
 from wtforms import Form, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, StopValidation
 
@@ -52,7 +62,7 @@ from mall.catalogue.models import Issue, Product, ProductFormat, Theme
 from mall.extensions import db
 from mall.forms import MallQueryForm
 from mall.i18n import localized
-from mall.pagination import MAX_PAGE
+from mall.pagination import MAX_PAGE, CappedPage, capped_count
 from mall.posts.models import Post, PostStatus
 
 #: Issues indexed per round trip by `rebuild_index`, so memory stays flat on big catalogues.
@@ -165,59 +175,79 @@ def rebuild_index(session: Session) -> None:
 
 # -- Backends --------------------------------------------------------------------------------
 
+#: Matches ranked for one search at most: beyond it a common word would cost a rank per
+#: match. A search matching more is ranked among the first RANK_WINDOW the index gives (on
+#: SQLite, the RANK_WINDOW best by BM25), and pages past it are empty; page 50 is within it.
+RANK_WINDOW = 2_000
+
+#: A search counts its results up to this many, and says "more than" past it.
+SEARCH_COUNT_CAP = 1_000
+
 
 class SearchBackend(Protocol):
     """One database's full text: the issues matching every term, with a score that is
     higher for a better match."""
 
-    def matches(self, terms: Sequence[str]) -> Subquery:
-        """A subquery of (issue_id, score); the last term matches as a prefix, so results
-        come while the visitor is still typing a word."""
+    def matches(
+        self, terms: Sequence[str], query: SearchQuery | None = None
+    ) -> FromClause:
+        """The (issue_id, score) of issues matching `terms`, driving the search: joined to
+        the catalogue for the filters, never probed once per issue. The last term matches as
+        a prefix, so results come while the visitor is still typing a word."""
         ...
 
 
 class SQLiteBackend:
-    """FTS5 over `issue_search`, with BM25 weighting a heading hit four times a body hit."""
+    """FTS5 over `issue_search`, with BM25 weighting a heading hit four times a body hit.
+
+    The MATCH is a materialized CTE that SQLite scans once, before the joins: left to the
+    planner, it puts the MATCH in the inner loop of a filtered or storefront search, one
+    probe per issue of the post. Without filters, FTS5 itself keeps the RANK_WINDOW best by
+    BM25, so only those are joined; with filters, every match is joined, once."""
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 
-    def matches(self, terms: Sequence[str]) -> Subquery:
+    def matches(
+        self, terms: Sequence[str], query: SearchQuery | None = None
+    ) -> FromClause:
         phrases = [f'"{term}"' for term in terms]
         phrases[-1] += "*"
         fts = literal_column("issue_fts")
-        return (
+        statement = (
             select(
                 self._fts.c.rowid.label("issue_id"),
                 (-func.bm25(fts, 4.0, 1.0)).label("score"),
             )
             .select_from(self._fts)
             .where(fts.op("MATCH")(" ".join(phrases)))
-            .subquery("matches")
         )
+        if query is None or not query.narrowed:
+            statement = statement.order_by(func.bm25(fts, 4.0, 1.0)).limit(RANK_WINDOW)
+        return statement.cte("matches").prefix_with("MATERIALIZED")
 
 
 class PostgreSQLBackend:
-    """`to_tsvector('simple', …)` with the heading weighted A and the body B. The expression
-    is written exactly as in the GIN index of migration 20261129_0002, or the planner would
-    not use the index; 'simple' because documents mix languages and are folded already."""
+    """The weighted vector of migration 20261204_0014, stored in `issue_fts` (heading A,
+    body B, 'simple' because documents mix languages and are folded already), ranked with
+    `ts_rank` without parsing the text again. A storefront's post narrows the indexed query
+    itself (`issue_fts.post_id`), so the window holds that post's matches."""
 
     _simple = literal_column("'simple'::regconfig")
+    _fts = table("issue_fts", column("issue_id"), column("post_id"), column("document"))
 
-    def matches(self, terms: Sequence[str]) -> Subquery:
+    def matches(
+        self, terms: Sequence[str], query: SearchQuery | None = None
+    ) -> FromClause:
         words = [f"'{term}'" for term in terms]
         words[-1] += ":*"
-        vector = self._weighted(IssueSearch.heading, "A").op("||")(
-            self._weighted(IssueSearch.body, "B")
-        )
-        query = func.to_tsquery(self._simple, " & ".join(words))
-        return (
-            select(IssueSearch.issue_id, func.ts_rank(vector, query).label("score"))
-            .where(vector.op("@@")(query))
-            .subquery("matches")
-        )
-
-    def _weighted(self, text: Any, weight: str) -> ColumnElement[Any]:
-        return func.setweight(func.to_tsvector(self._simple, text), literal_column(f"'{weight}'"))
+        tsquery = func.to_tsquery(self._simple, " & ".join(words))
+        document = self._fts.c.document
+        statement = select(
+            self._fts.c.issue_id, func.ts_rank(document, tsquery).label("score")
+        ).where(document.op("@@")(tsquery))
+        if query is not None and query.post_id is not None:
+            statement = statement.where(self._fts.c.post_id == query.post_id)
+        return statement.subquery("matches")
 
 
 BACKENDS: dict[str, SearchBackend] = {
@@ -249,85 +279,94 @@ class SearchQuery:
     page: int = 1
     per_page: int = 24
 
-
-@dataclass
-class SearchResults:
-    """One page of matching issues. Its attributes carry the names of Flask-SQLAlchemy's
-    `Pagination`, so one pagination macro serves listings and search."""
-
-    items: list[Issue]
-    total: int
-    page: int
-    per_page: int
-
     @property
-    def pages(self) -> int:
-        return ceil(self.total / self.per_page) if self.total else 0
+    def narrowed(self) -> bool:
+        """Whether anything but words limits the results."""
+        return any(
+            value is not None
+            for value in (self.country, self.theme, self.year, self.format, self.post_id)
+        )
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
+class SearchResults(CappedPage):
+    """One page of matching issues; `total` is counted up to SEARCH_COUNT_CAP, `more` set
+    past it."""
 
 
 def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     """Issues of live posts matching `query`: best match first when words are given, else
-    newest first. Four queries whatever the number of results: the count, the page (with
-    each issue's post) and the products and themes a result card shows."""
-    terms = search_terms(query.words)
-    matching = _filtered(query)
-    order: list[Any] = []
-    if terms:
-        found = backend_for(session).matches(terms)
-        matching = matching.join(found, found.c.issue_id == Issue.id)
-        order.append(found.c.score.desc())
-    order += [Issue.issue_date.desc(), Issue.id.desc()]
+    newest first. Four queries whatever the number of results: the count (up to
+    SEARCH_COUNT_CAP), the page (with each issue's post, and one issue more, which says
+    whether a next page exists) and the products and themes a result card shows.
 
-    total = session.scalar(matching.with_only_columns(func.count()).order_by(None)) or 0
-    items = session.scalars(
-        matching.order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-        .options(
-            contains_eager(Issue.post),
-            selectinload(Issue.products),
-            selectinload(Issue.themes),
+    With words, only a bounded window of matches is ranked (RANK_WINDOW): the work per
+    search stays flat however common the word, where ranking every match of a common word
+    grows with the catalogue."""
+    terms = search_terms(query.words)
+    conditions = _conditions(query)
+    if terms:
+        found = backend_for(session).matches(terms, query)
+        # The window: matching issues of live posts, filtered, with their score. The page is
+        # read from it, not by joining `issue` again.
+        candidates = (
+            select(Issue, found.c.score)
+            .select_from(found)
+            .join(Issue, Issue.id == found.c.issue_id)
+            .join(Issue.post)
+            .where(*conditions)
+            .limit(RANK_WINDOW)
+            .cte("candidates")
+        )
+        issue: Any = aliased(Issue, candidates)
+        counted = select(candidates.c.id)
+        matching = select(issue).join(issue.post)
+        order: list[Any] = [candidates.c.score.desc()]
+    else:
+        issue = Issue
+        matching = select(Issue).join(Issue.post).where(*conditions)
+        counted = matching
+        order = []
+    order += [issue.issue_date.desc(), issue.id.desc()]
+
+    total = capped_count(session, counted, SEARCH_COUNT_CAP + 1)
+    rows = list(
+        session.scalars(
+            matching.order_by(*order)
+            .limit(query.per_page + 1)
+            .offset((query.page - 1) * query.per_page)
+            .options(
+                contains_eager(issue.post),
+                selectinload(issue.products),
+                selectinload(issue.themes),
+            )
         )
     )
-    return SearchResults(list(items), total, query.page, query.per_page)
-
-
-def _filtered(query: SearchQuery) -> Select[tuple[Issue]]:
-    """The filters, read from the catalogue itself rather than from the index."""
-    statement = (
-        select(Issue)
-        .join(Issue.post)
-        .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
+    return SearchResults(
+        items=rows[: query.per_page],
+        total=min(total, SEARCH_COUNT_CAP),
+        page=query.page,
+        per_page=query.per_page,
+        more=total > SEARCH_COUNT_CAP,
+        following=len(rows) > query.per_page,
     )
+
+
+def _conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The filters, read from the catalogue itself rather than from the index."""
+    conditions = [Post.status == PostStatus.LIVE, Issue.published_at.is_not(None)]
     if query.post_id is not None:
-        statement = statement.where(Issue.post_id == query.post_id)
+        conditions.append(Issue.post_id == query.post_id)
     if query.country:
-        statement = statement.where(Post.code == query.country)
+        conditions.append(Post.code == query.country)
     if query.theme:
-        statement = statement.where(Issue.themes.any(Theme.slug == query.theme))
+        conditions.append(Issue.themes.any(Theme.slug == query.theme))
     if query.year is not None:
-        statement = statement.where(
+        conditions.append(
             Issue.issue_date.between(date(query.year, 1, 1), date(query.year, 12, 31))
         )
     if query.format is not None:
-        statement = statement.where(Issue.products.any(Product.format == query.format))
-    return statement
+        conditions.append(Issue.products.any(Product.format == query.format))
+    return conditions
 
 
 # -- The form --------------------------------------------------------------------------------

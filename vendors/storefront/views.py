@@ -38,7 +38,7 @@ from mall.catalogue.search import SearchForm, search_issues
 from mall.content.inbox import receive_message
 from mall.content.models import NewsItem, Page, PageKind
 from mall.extensions import db
-from mall.pagination import requested_page
+from mall.pagination import paginate, requested_page
 from mall.tenancy import current_post, first_owned_or_404, host_post, scoped
 from vendors.storefront.forms import ContactForm
 
@@ -78,9 +78,7 @@ def catalogue() -> ResponseReturnValue:
     query = issue_listing(post)
     if year:
         query = query.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
-    page = db.paginate(
-        query, page=requested_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = paginate(db.session, query, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template(
         "storefront/catalogue.html", page=page, years=issue_years(db.session, post), year=year
     )
@@ -110,9 +108,7 @@ def collection(slug: str) -> ResponseReturnValue:
     query = issue_listing(current_post()).where(Issue.id.in_(
         select(Issue.id).join(Collection.issues).where(Collection.id == found.id)
     ))
-    page = db.paginate(
-        query, page=requested_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = paginate(db.session, query, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template("storefront/collection.html", collection=found, page=page)
 
 

@@ -1,0 +1,97 @@
+"""Search and catalogue pages at two sizes of catalogue: the same number of SQL statements
+whatever the size, counts capped ("more than 1000 issues found"), and next/previous links
+that need no full count."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from mall.catalogue.search import SEARCH_COUNT_CAP, SearchQuery, search_issues
+from mall.extensions import db
+from mall.pagination import COUNT_CAP
+from tests.support.hosts import PORTAL, storefront
+
+UY = storefront("uy")
+
+PAGES = [
+    f"{PORTAL}/search?q=bird",
+    f"{PORTAL}/search?q=bird+flower",
+    f"{PORTAL}/search?{urlencode({'q': 'bird', 'country': 'nl', 'year': 2016})}",
+    f"{PORTAL}/search?{urlencode({'country': 'nl', 'year': 2016})}",
+    f"{PORTAL}/search?q=bird&page=3",
+    f"{UY}/search?q=bird",
+    f"{UY}/catalogue?page=2",
+    f"{UY}/",
+]
+
+
+def test_statements_per_page_do_not_grow_with_the_catalogue(
+    client, bulk_catalogue, count_queries
+):
+    def statements() -> list[int]:
+        sent = []
+        for url in PAGES:
+            db.session.expunge_all()
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200, url
+            sent.append(len(queries))
+        return sent
+
+    bulk_catalogue(400)
+    small = statements()
+    bulk_catalogue(4_000, start=401)
+    assert statements() == small
+
+
+@pytest.fixture
+def common_word(bulk_catalogue):
+    """More issues with "fauna" than a search counts: every issue has it."""
+    bulk_catalogue(SEARCH_COUNT_CAP + 300)
+
+
+def test_a_common_word_says_more_than_the_cap_and_pages_on(common_word):
+    results = search_issues(db.session, SearchQuery(words="fauna", page=50, per_page=24))
+    assert (results.total, results.more) == (SEARCH_COUNT_CAP, True)
+    assert len(results.items) == 24
+    assert (results.prev_num, results.next_num) == (49, 51)
+    assert results.pages == 51
+
+
+def test_past_the_end_of_a_capped_listing_there_is_no_next_page(common_word):
+    last = (SEARCH_COUNT_CAP + 300 + 23) // 24
+    results = search_issues(db.session, SearchQuery(words="fauna", page=last, per_page=24))
+    assert results.more
+    assert results.items
+    assert (results.prev_num, results.next_num) == (last - 1, None)
+    assert search_issues(db.session, SearchQuery(words="fauna", page=last + 1)).items == []
+
+
+def test_the_page_says_more_than_and_links_the_next_page(client, common_word):
+    html = client.get(f"{PORTAL}/search?q=fauna&page=50").get_data(as_text=True)
+    assert f"More than {SEARCH_COUNT_CAP} issues found" in html
+    assert "Page 50" in html
+    assert "Page 50 of" not in html
+    assert 'rel="next"' in html
+    assert 'rel="prev"' in html
+
+
+def test_an_exact_count_is_still_shown_below_the_cap(client, bulk_catalogue):
+    bulk_catalogue(300)  # "bird" in one issue of 100
+    html = client.get(f"{PORTAL}/search?q=bird").get_data(as_text=True)
+    assert "3 issues found" in html
+
+
+def test_a_long_catalogue_is_paged_without_counting_it(client, bulk_catalogue):
+    """The uy storefront holds an eighth of the issues: more than COUNT_CAP past page 1."""
+    bulk_catalogue(8 * (COUNT_CAP + 200))
+    client.get(f"{UY}/language/en?next=/")
+    html = client.get(f"{UY}/catalogue").get_data(as_text=True)
+    assert "Page 1" in html
+    assert "Page 1 of" not in html
+    assert 'rel="next"' in html
+    last = (COUNT_CAP + 200 + 23) // 24
+    html = client.get(f"{UY}/catalogue?page={last}").get_data(as_text=True)
+    assert f"Page {last} of {last}" in html
+    assert 'rel="next"' not in html

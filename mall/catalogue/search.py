@@ -37,6 +37,7 @@ from sqlalchemy import (
     ColumnElement,
     ForeignKey,
     FromClause,
+    Select,
     Text,
     column,
     delete,
@@ -189,11 +190,12 @@ class SearchBackend(Protocol):
     higher for a better match."""
 
     def matches(
-        self, terms: Sequence[str], query: SearchQuery | None = None
+        self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
     ) -> FromClause:
         """The (issue_id, score) of issues matching `terms`, driving the search: joined to
         the catalogue for the filters, never probed once per issue. The last term matches as
-        a prefix, so results come while the visitor is still typing a word."""
+        a prefix, so results come while the visitor is still typing a word. Unscored (for
+        counting), the score is 0 and costs nothing."""
         ...
 
 
@@ -203,26 +205,36 @@ class SQLiteBackend:
     The MATCH is a materialized CTE that SQLite scans once, before the joins: left to the
     planner, it puts the MATCH in the inner loop of a filtered or storefront search, one
     probe per issue of the post. Without filters, FTS5 itself keeps the RANK_WINDOW best by
-    BM25, so only those are joined; with filters, every match is joined, once."""
+    BM25, so only those are joined; with filters, every match is joined, once. A country
+    (a storefront's own, too) narrows the MATCH itself: every issue's body holds its post's
+    code (`issue_document`), so requiring that word keeps all of the post's matches, and the
+    exact filter on the catalogue removes the few other issues that use the word."""
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 
     def matches(
-        self, terms: Sequence[str], query: SearchQuery | None = None
+        self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
     ) -> FromClause:
         phrases = [f'"{term}"' for term in terms]
         phrases[-1] += "*"
+        expression = " ".join(phrases)
+        code = search_terms(query.country or "") if query is not None else []
+        if code:
+            expression = f'({expression}) AND body : "{code[0]}"'
         fts = literal_column("issue_fts")
+        bm25 = func.bm25(fts, 4.0, 1.0)
         statement = (
             select(
                 self._fts.c.rowid.label("issue_id"),
-                (-func.bm25(fts, 4.0, 1.0)).label("score"),
+                (-bm25 if scored else literal_column("0")).label("score"),
             )
             .select_from(self._fts)
-            .where(fts.op("MATCH")(" ".join(phrases)))
+            .where(fts.op("MATCH")(expression))
         )
         if query is None or not query.narrowed:
-            statement = statement.order_by(func.bm25(fts, 4.0, 1.0)).limit(RANK_WINDOW)
+            # Counting needs no order: any RANK_WINDOW matches hold more than the cap.
+            statement = statement.order_by(bm25) if scored else statement
+            statement = statement.limit(RANK_WINDOW)
         return statement.cte("matches").prefix_with("MATERIALIZED")
 
 
@@ -236,15 +248,16 @@ class PostgreSQLBackend:
     _fts = table("issue_fts", column("issue_id"), column("post_id"), column("document"))
 
     def matches(
-        self, terms: Sequence[str], query: SearchQuery | None = None
+        self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
     ) -> FromClause:
         words = [f"'{term}'" for term in terms]
         words[-1] += ":*"
         tsquery = func.to_tsquery(self._simple, " & ".join(words))
         document = self._fts.c.document
-        statement = select(
-            self._fts.c.issue_id, func.ts_rank(document, tsquery).label("score")
-        ).where(document.op("@@")(tsquery))
+        score = func.ts_rank(document, tsquery) if scored else literal_column("0")
+        statement = select(self._fts.c.issue_id, score.label("score")).where(
+            document.op("@@")(tsquery)
+        )
         if query is not None and query.post_id is not None:
             statement = statement.where(self._fts.c.post_id == query.post_id)
         return statement.subquery("matches")
@@ -305,20 +318,13 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     terms = search_terms(query.words)
     conditions = _conditions(query)
     if terms:
-        found = backend_for(session).matches(terms, query)
+        backend = backend_for(session)
         # The window: matching issues of live posts, filtered, with their score. The page is
-        # read from it, not by joining `issue` again.
-        candidates = (
-            select(Issue, found.c.score)
-            .select_from(found)
-            .join(Issue, Issue.id == found.c.issue_id)
-            .join(Issue.post)
-            .where(*conditions)
-            .limit(RANK_WINDOW)
-            .cte("candidates")
-        )
+        # read from it, not by joining `issue` again; the count, from an unscored one.
+        candidates = _window(backend.matches(terms, query), conditions).cte("candidates")
+        unscored = _window(backend.matches(terms, query, scored=False), conditions)
+        counted = select(unscored.subquery("counted").c.id)
         issue: Any = aliased(Issue, candidates)
-        counted = select(candidates.c.id)
         matching = select(issue).join(issue.post)
         order: list[Any] = [candidates.c.score.desc()]
     else:
@@ -348,6 +354,18 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
         per_page=query.per_page,
         more=total > SEARCH_COUNT_CAP,
         following=len(rows) > query.per_page,
+    )
+
+
+def _window(found: FromClause, conditions: list[ColumnElement[bool]]) -> Select[Any]:
+    """At most RANK_WINDOW issues of `found` that pass the filters, with their score."""
+    return (
+        select(Issue, found.c.score)
+        .select_from(found)
+        .join(Issue, Issue.id == found.c.issue_id)
+        .join(Issue.post)
+        .where(*conditions)
+        .limit(RANK_WINDOW)
     )
 
 

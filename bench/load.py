@@ -273,6 +273,7 @@ def wrk(server: Gunicorn, page: Page, seconds: int) -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603 - wrk on loopback, arguments built here
         [*command, server.base + page.path], env=env, capture_output=True,
         text=True, check=True, timeout=seconds + 120)
+    server.drain()
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             return json.loads(line.removeprefix("BENCH_JSON "))

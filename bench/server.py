@@ -90,6 +90,15 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait()
 
+    def drain(self) -> None:
+        """Wait until the requests a load left behind are done. wrk closes its connections
+        when its time is up, but gunicorn's sync workers still serve every request already
+        sent, in order: a slow page would otherwise eat into the next page's measurement.
+        A health request waits behind them; one per worker."""
+        for _ in range(self.workers):
+            requests.get(self.base + HEALTH_PATH, headers={"Host": PORTAL}, timeout=600,
+                         proxies={"http": "", "https": ""})
+
     def worker_pids(self) -> list[int]:
         assert self.process is not None
         pids = []

@@ -4,10 +4,12 @@ that need no full count."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 
+from mall.catalogue.queries import issue_years
 from mall.catalogue.search import SEARCH_COUNT_CAP, SearchQuery, search_issues
 from mall.extensions import db
 from mall.pagination import COUNT_CAP
@@ -95,3 +97,17 @@ def test_a_long_catalogue_is_paged_without_counting_it(client, bulk_catalogue):
     html = client.get(f"{UY}/catalogue?page={last}").get_data(as_text=True)
     assert f"Page {last} of {last}" in html
     assert 'rel="next"' not in html
+
+
+def test_a_posts_years_are_read_one_probe_a_year(make_post, make_issue, count_queries):
+    uy = make_post("uy")
+    nl = make_post("nl")
+    for day in (date(2018, 10, 22), date(2018, 1, 1), date(2016, 12, 31), date(2011, 5, 1)):
+        make_issue(uy, issue_date=day)
+    make_issue(uy, issue_date=date(2024, 1, 1), published_at=None)  # a draft
+    make_issue(nl, issue_date=date(2020, 1, 1))
+    db.session.refresh(uy)
+    with count_queries() as queries:
+        assert issue_years(db.session, uy) == [2018, 2016, 2011]
+    assert len(queries) == 1
+    assert issue_years(db.session, make_post("jp")) == []

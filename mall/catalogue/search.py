@@ -177,8 +177,9 @@ def rebuild_index(session: Session) -> None:
 # -- Backends --------------------------------------------------------------------------------
 
 #: Matches ranked for one search at most: beyond it a common word would cost a rank per
-#: match. A search matching more is ranked among the first RANK_WINDOW the index gives (on
-#: SQLite, the RANK_WINDOW best by BM25), and pages past it are empty; page 50 is within it.
+#: match. A search matching more is ranked among its RANK_WINDOW newest matches (on SQLite
+#: without filters, its RANK_WINDOW best by BM25), and pages past it are empty; page 50 is
+#: within it.
 RANK_WINDOW = 2_000
 
 #: A search counts its results up to this many, and says "more than" past it.
@@ -322,7 +323,9 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
         # The window: matching issues of live posts, filtered, with their score. The page is
         # read from it, not by joining `issue` again; the count, from an unscored one.
         candidates = _window(backend.matches(terms, query), conditions).cte("candidates")
-        unscored = _window(backend.matches(terms, query, scored=False), conditions)
+        unscored = _window(
+            backend.matches(terms, query, scored=False), conditions, newest=False
+        )
         counted = select(unscored.subquery("counted").c.id)
         issue: Any = aliased(Issue, candidates)
         matching = select(issue).join(issue.post)
@@ -357,16 +360,22 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     )
 
 
-def _window(found: FromClause, conditions: list[ColumnElement[bool]]) -> Select[Any]:
-    """At most RANK_WINDOW issues of `found` that pass the filters, with their score."""
-    return (
+def _window(
+    found: FromClause, conditions: list[ColumnElement[bool]], newest: bool = True
+) -> Select[Any]:
+    """At most RANK_WINDOW issues of `found` that pass the filters, with their score: the
+    newest ones when more match, so a new release is always among those ranked (a count,
+    capped below RANK_WINDOW, takes any)."""
+    window = (
         select(Issue, found.c.score)
         .select_from(found)
         .join(Issue, Issue.id == found.c.issue_id)
         .join(Issue.post)
         .where(*conditions)
-        .limit(RANK_WINDOW)
     )
+    if newest:
+        window = window.order_by(found.c.issue_id.desc())
+    return window.limit(RANK_WINDOW)
 
 
 def _conditions(query: SearchQuery) -> list[ColumnElement[bool]]:

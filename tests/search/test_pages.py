@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from mall.catalogue.queries import issue_years
-from mall.catalogue.search import SEARCH_COUNT_CAP, SearchQuery, search_issues
+from mall.catalogue.search import RANK_WINDOW, SEARCH_COUNT_CAP, SearchQuery, search_issues
 from mall.extensions import db
 from mall.pagination import COUNT_CAP
 from tests.support.hosts import PORTAL, storefront
@@ -111,3 +111,13 @@ def test_a_posts_years_are_read_one_probe_a_year(make_post, make_issue, count_qu
         assert issue_years(db.session, uy) == [2018, 2016, 2011]
     assert len(queries) == 1
     assert issue_years(db.session, make_post("jp")) == []
+
+
+def test_a_word_matching_more_than_the_window_ranks_its_newest_matches(bulk_catalogue):
+    """A release-day issue with a common word is among those ranked, whatever the size."""
+    bulk_catalogue(RANK_WINDOW + 100)
+    query = SearchQuery(words="fauna", theme="fauna", per_page=RANK_WINDOW + 100)
+    ranked = {issue.id for issue in search_issues(db.session, query).items}
+    assert len(ranked) == RANK_WINDOW
+    assert RANK_WINDOW + 100 in ranked  # the newest
+    assert 1 not in ranked

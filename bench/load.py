@@ -36,8 +36,8 @@ from urllib.parse import quote, urlencode
 
 from bench import flows
 from bench.client import Browser, HTTPTransport, Reply, TestClientTransport
-from bench.health import HEALTH_PATH, with_health
 from bench.server import ROOT, Gunicorn, production_env
+from mall.health import HEALTH_PATH
 
 RESULTS = Path(__file__).parent / "results"
 LUA = Path(__file__).parent / "wrk" / "bench.lua"
@@ -407,8 +407,8 @@ def run(database: str, url: str, scale: int, seconds: int, orders: int) -> Run:
     result = Run(database, scale, datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"), seconds,
                  seed_seconds, seed_output, code_version())
     env = production_env(url, SECRET)
-    app = with_health(create_app(ProductionConfig, DATABASE_URL=url, SECRET_KEY=SECRET,
-                                 MAIL_TRANSPORT="outbox"))
+    app = create_app(ProductionConfig, DATABASE_URL=url, SECRET_KEY=SECRET,
+                     MAIL_TRANSPORT="outbox")
     with tempfile.TemporaryDirectory() as work, Gunicorn(env) as server:
         catalogue = read_catalogue(app)
         http = lambda: Browser(HTTPTransport(server.base))  # noqa: E731

@@ -13,7 +13,7 @@ from types import TracebackType
 
 import requests
 
-from bench.health import HEALTH_PATH
+from mall.health import HEALTH_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTAL = "stamps.post"

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.ctx import RequestContext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mall import cli, errors, hosts, i18n, security, templating, tenancy, transaction
+from mall import cli, errors, health, hosts, i18n, security, templating, tenancy, transaction
 from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
 from mall.visitors import context as visitors
@@ -47,6 +47,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     configure_extensions(app)
     transaction.init_app(app)  # first: its commit runs after every other after_request
     hosts.init_app(app)
+    health.init_app(app)
     tenancy.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

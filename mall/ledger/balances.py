@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from mall.ledger.accounts import Account, Role
+from mall.ledger.accounts import Account
 from mall.ledger.models import LedgerEntry
 from mall.money import Money
 
@@ -97,22 +96,3 @@ def owed_per_post_order(
         .group_by(LedgerEntry.post_order_id)
     ).all()
     return {post_order_id: Money(-int(total), currency) for post_order_id, total in rows}
-
-
-def payable_by_role(
-    session: Session, post_id: int, currency: str, start: datetime, end: datetime
-) -> dict[Role, Money]:
-    """A post's payable entries in [start, end), summed by role, as amounts a statement
-    prints (sales positive, refunds positive, commission net of reversals positive…)."""
-    rows = session.execute(
-        select(LedgerEntry.role, func.sum(LedgerEntry.amount_minor))
-        .where(
-            LedgerEntry.account == Account.PAYABLE,
-            LedgerEntry.post_id == post_id,
-            LedgerEntry.currency == currency,
-            LedgerEntry.posted_at >= start,
-            LedgerEntry.posted_at < end,
-        )
-        .group_by(LedgerEntry.role)
-    ).all()
-    return {role: Money(int(total), currency) for role, total in rows if role is not None}

@@ -239,13 +239,16 @@ class StripeTransfers:
             select(PostOrder.id, Order.code).join(Order, Order.id == PostOrder.order_id)
             .where(PostOrder.id.in_(list(owed)))
         ).all())
+        tried = dict(session.execute(
+            select(Payout.post_order_id, func.count(Payout.id))
+            .where(Payout.post_order_id.in_(list(owed)))
+            .group_by(Payout.post_order_id)
+        ).all())
         payouts = []
         for post_order_id, amount in sorted(owed.items()):
             if amount.amount <= 0:
                 continue
-            tries = session.scalar(
-                select(func.count(Payout.id)).where(Payout.post_order_id == post_order_id)
-            ) or 0
+            tries = tried.get(post_order_id, 0)
             payout = Payout(
                 statement_id=statement.id,
                 post_id=post.id,

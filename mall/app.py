@@ -9,7 +9,18 @@ from flask import Flask
 from flask.ctx import RequestContext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mall import cli, errors, health, hosts, i18n, security, templating, tenancy, transaction
+from mall import (
+    cli,
+    errors,
+    health,
+    hosts,
+    i18n,
+    pagecache,
+    security,
+    templating,
+    tenancy,
+    transaction,
+)
 from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
 from mall.visitors import context as visitors
@@ -54,6 +65,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     visitors.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
+    # after the blueprints; a before_request hook that must answer before a shared page is
+    # served (a redirect for some browsers) is registered above this line
+    pagecache.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -142,6 +142,16 @@ class Config:
     OPERATOR_PAGE_SIZE = 50
     #: Show the demo operator's email and password on the staff sign-in page.
     OPERATOR_DEMO_HINT = True
+    #: The page cache (mall.pagecache): what anonymous visitors see is drawn once and served
+    #: until the catalogue or the rates change (at the next request, on every worker) and at
+    #: most PAGE_CACHE_SECONDS (writes made outside the app). In each worker's memory (at
+    #: most PAGE_CACHE_MAX_BYTES of pages, versions in files under PAGE_CACHE_VERSION_DIR),
+    #: or shared by every node in Redis when CACHE_URL is set (redis://host:6379/0).
+    PAGE_CACHE = True
+    CACHE_URL = ""
+    PAGE_CACHE_SECONDS = 30
+    PAGE_CACHE_MAX_BYTES = 32_000_000
+    PAGE_CACHE_VERSION_DIR = str(ROOT / "instance" / "pagecache")
 
 
 class ProductionConfig(Config):
@@ -168,6 +178,10 @@ class TestConfig(Config):
     #: Uploaded pictures go to the machine's temporary folder, never the checkout.
     MEDIA_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-media")
     DOCUMENTS_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-documents")
+    #: Pages are drawn for each request (test clients post forms with tokens, not Origin);
+    #: tests/pagecache turn the cache on, and MALL_PAGE_CACHE=true runs the suite with it.
+    PAGE_CACHE = False
+    PAGE_CACHE_VERSION_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-pagecache")
     STRIPE_MAX_NETWORK_RETRIES = 0
     WTF_CSRF_ENABLED = True
     #: Cheap hashes: the suite signs in hundreds of times (the algorithm stays argon2id).

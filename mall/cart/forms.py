@@ -1,5 +1,5 @@
-"""The cart's forms. Every one is a POST with a CSRF token, posted to the host it was
-served from."""
+"""The cart's forms. Every one is a POST posted to the host it was served from, with a
+CSRF token (adding: or a same-origin proof, see `mall.pagecache.origin`)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ class QuantityForm(MallForm):
 
 class AddToCartForm(QuantityForm):
     """Put a product in the cart (an issue page, one form per product)."""
+
+    class Meta:
+        #: Shared (cached) pages carry this form without a token: `mall.pagecache.origin`
+        #: checks where the post comes from instead, or the token when the browser says not.
+        csrf = False
 
     product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     #: A random key written into the form when the page is drawn. The cart remembers the

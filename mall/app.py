@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask.ctx import RequestContext
+from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mall import (
@@ -39,8 +41,24 @@ class MallRequestContext(RequestContext):
 
 
 class MallFlask(Flask):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Run in order before the blueprints' URL preprocessors and every before_request
+        #: hook; the first to answer ends the request (its answer still passes the
+        #: after_request hooks). The page cache's lookup is one, so that a storefront page
+        #: served from it never loads its post; a hook that must answer before a cached
+        #: page (a redirect for some browsers) is put before it.
+        self.early_request_hooks: list[Callable[[], ResponseReturnValue | None]] = []
+
     def request_context(self, environ: WSGIEnvironment) -> RequestContext:
         return MallRequestContext(self, environ)
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        for hook in self.early_request_hooks:
+            answer = hook()
+            if answer is not None:
+                return answer
+        return super().preprocess_request()
 
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -65,8 +83,8 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     visitors.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
-    # after the blueprints; a before_request hook that must answer before a shared page is
-    # served (a redirect for some browsers) is registered above this line
+    # after the blueprints (it wraps their template globals); its lookup is the last of
+    # `app.early_request_hooks`: a check that must answer first is appended before this line
     pagecache.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

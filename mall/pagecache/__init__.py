@@ -16,22 +16,27 @@ without this package."""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from mall.extensions import db
 from mall.pagecache import origin, rendering, versions
 from mall.pagecache.backends import make_backend
 from mall.pagecache.hooks import cache, serve_shared_page, store_shared_page
 
+if TYPE_CHECKING:
+    from mall.app import MallFlask
+
 __all__ = ["cache", "init_app"]
 
 
-def init_app(app: Flask) -> None:
-    """After the blueprints (their template globals are wrapped) and after every hook that
-    must answer before a shared page is served (the lookup is a `before_request` hook)."""
+def init_app(app: MallFlask) -> None:
+    """After the blueprints (their template globals are wrapped). The lookup is appended to
+    `app.early_request_hooks`: it runs before any URL preprocessor or before_request hook
+    (a storefront's post is not even loaded for a page served from the cache), after the
+    early hooks appended before it (a check that must redirect some browsers first)."""
     app.extensions["pagecache"] = make_backend(app.config)
     versions.listen(versions.watched_tables(db.metadata, db.Model.registry))
     rendering.init_app(app)
     origin.init_app(app)
-    app.before_request(serve_shared_page)
+    app.early_request_hooks.append(serve_shared_page)
     app.after_request(store_shared_page)

@@ -1,9 +1,11 @@
 """The two request hooks: serve a stored page before the view, store a drawn one after.
 
-Order (see `mall.app.create_app`): Flask-WTF's CSRF check and the visitor's identity run
-before the lookup; a hook that must answer before any shared page (a redirect for some
-browsers) is registered before `mall.pagecache.init_app`. A stored page still passes
-through every after-request hook (security headers, the transaction's commit)."""
+The lookup is an early request hook (`mall.app.MallFlask.early_request_hooks`): it runs
+before the blueprints' URL preprocessors and before_request hooks, none of which a shared
+page needs (a GET has no CSRF check; a session that holds nobody has no identity to sync);
+an early hook that must answer before any shared page (a redirect for some browsers) is
+appended before it. A stored page still passes through every after_request hook
+(security headers, the transaction's commit)."""
 
 from __future__ import annotations
 

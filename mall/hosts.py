@@ -65,11 +65,20 @@ def init_app(app: Flask) -> None:
     app.add_url_rule(
         "/static/<path:filename>", endpoint="static", view_func=static, subdomain=ANY_SITE
     )
+    app.add_url_rule("/favicon.ico", endpoint="favicon", view_func=favicon, subdomain=ANY_SITE)
     app.url_defaults(_current_site_default)
 
 
 def static(site: str, filename: str) -> ResponseReturnValue:
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
+
+
+def favicon(site: str) -> ResponseReturnValue:
+    """Where browsers, feed readers and bookmarks look for an icon without reading a page's
+    `<link rel="icon">` (which names the SVG): the same mark, rasterised."""
+    return send_from_directory(
+        STATIC_DIR, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 def current_site() -> str:

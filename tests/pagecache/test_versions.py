@@ -1,0 +1,86 @@
+"""Which writes move which version, and when (unit level, on the test database)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text, update
+
+from mall.catalogue.models import Product
+from mall.extensions import db
+from mall.pagecache.versions import touched_versions, watched_tables
+
+WATCHED = {"issue": "catalogue", "product": "catalogue", "exchange_rate": "rates"}
+
+
+@pytest.mark.parametrize(("statement", "expected"), [
+    ("SELECT * FROM product", set()),
+    ("INSERT INTO product (sku) VALUES (?)", {"catalogue"}),
+    ("INSERT OR REPLACE INTO issue (id) VALUES (1)", {"catalogue"}),
+    ('UPDATE "product" SET stock=(product.stock - ?)', {"catalogue"}),
+    ("  delete from exchange_rate where id = 1", {"rates"}),
+    ("UPDATE cart_line SET quantity=2", set()),
+    ("DELETE FROM product_archive", set()),
+    ('TRUNCATE "cart", "issue" RESTART IDENTITY CASCADE', {"catalogue", "rates"}),
+])
+def test_a_statement_touches_the_versions_of_the_tables_it_writes(statement, expected):
+    assert touched_versions(statement, WATCHED) == expected
+
+
+def test_the_watched_tables_are_what_shared_pages_show():
+    watched = watched_tables(db.metadata, db.Model.registry)
+    for table in ("issue", "product", "collection", "issue_theme", "collection_issue",
+                  "post", "post_host", "page", "news_item", "issue_search", "theme"):
+        assert watched[table] == "catalogue", table
+    assert watched["exchange_rate"] == "rates"
+    for table in ("cart", "cart_line", "applied_cart_form", "visitor", "buyer", "buyer_order",
+                  "outbox_task", "ledger_entry", "sign_in_attempt"):
+        assert table not in watched, table
+
+
+def versions(cache):
+    return cache.lookup("nothing")[0]
+
+
+def test_a_session_moves_the_version_after_its_commit(cached, uruguay):
+    before = versions(cached)
+    db.session.execute(update(Product).values(stock=1))
+    db.session.flush()
+    assert versions(cached) == before  # not yet committed
+    db.session.commit()
+    after = versions(cached)
+    assert after[0] != before[0]  # catalogue
+    assert after[1] == before[1]  # rates
+
+
+def test_a_rollback_moves_nothing(cached, uruguay):
+    before = versions(cached)
+    db.session.execute(update(Product).values(stock=1))
+    db.session.rollback()
+    db.session.commit()
+    assert versions(cached) == before
+
+
+def test_a_bare_connection_moves_the_version_at_its_commit(cached, uruguay):
+    before = versions(cached)
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE exchange_rate SET per_eur = per_eur"))
+    after = versions(cached)
+    assert after[1] != before[1]
+    assert after[0] == before[0]
+
+
+def test_reads_move_nothing(cached, uruguay):
+    before = versions(cached)
+    db.session.scalars(db.select(Product)).all()
+    db.session.commit()
+    assert versions(cached) == before
+
+
+def test_nothing_moves_with_the_cache_off(app, uruguay, monkeypatch):
+    from mall.pagecache import cache
+
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)
+    before = versions(cache())
+    db.session.execute(update(Product).values(stock=1))
+    db.session.commit()
+    assert versions(cache()) == before

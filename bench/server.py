@@ -25,16 +25,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def production_env(database_url: str, secret: str) -> dict[str, str]:
+def production_env(
+    database_url: str, secret: str, *, page_cache: bool = True, cache_url: str = ""
+) -> dict[str, str]:
     """MALL_ENV=production with what it needs. Mail is stored in the outbox instead of
     sent by SMTP (there is no mail server here, and a refused connection per order would
-    measure the network, not the mall)."""
+    measure the network, not the mall). `page_cache=False` draws every page (the cold
+    column); `cache_url` shares the cache through Redis, as several nodes would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
     env.update({
         "MALL_ENV": "production",
         "MALL_SECRET_KEY": secret,
         "MALL_DATABASE_URL": database_url,
         "MALL_MAIL_TRANSPORT": "outbox",
+        "MALL_PAGE_CACHE": "true" if page_cache else "false",
+        "MALL_CACHE_URL": cache_url,
         "PYTHONDONTWRITEBYTECODE": "1",
         # This checkout's code, even where the venv's editable install points at another.
         "PYTHONPATH": str(ROOT),

@@ -251,3 +251,13 @@ def test_a_suspended_storefront_is_not_served_from_the_cache(app, cached, urugua
     uruguay.post.status = PostStatus.SUSPENDED
     db.session.commit()
     assert client.get(UY + "/").status_code == 503
+
+
+@pytest.mark.parametrize("url", [UY + "/", UY + "/catalogue", ISSUE, PORTAL + "/"])
+def test_a_page_served_from_the_cache_sends_no_sql(app, cached, uruguay, count_queries, url):
+    client = app.test_client()
+    client.get(url)
+    with count_queries() as queries:
+        response = client.get(url)
+    assert state(response) == "hit"
+    assert queries == []

@@ -21,6 +21,8 @@ from werkzeug.serving import make_server
 from mall import create_app
 from mall.config import TestConfig
 from mall.extensions import db
+from tests.support.checkout import TEST_KEY, WEBHOOK_SECRET
+from tests.support.localstripe_server import localstripe  # noqa: F401 - the session fixture
 
 CHROMIUM = os.environ.get("MALL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -141,3 +143,18 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def card_mall(live_mall: LiveMall, localstripe: str) -> Iterator[LiveMall]:  # noqa: F811
+    """The live mall in Stripe's test mode against localstripe, for one test."""
+    settings = {
+        "STRIPE_SECRET_KEY": TEST_KEY,
+        "STRIPE_API_BASE": localstripe,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_MAX_NETWORK_RETRIES": 0,
+    }
+    saved = {name: live_mall.app.config.get(name) for name in settings}
+    live_mall.app.config.update(settings)
+    yield live_mall
+    live_mall.app.config.update(saved)

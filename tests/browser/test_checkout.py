@@ -6,7 +6,6 @@ orders paid on the order page. Run with development and with real `*.post` names
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,23 +15,7 @@ from mall.orders.models import Order, OrderStatus
 from mall.rates.services import set_operator_rate
 from mall.shipping.models import ShippingKind
 from mall.shipping.zones import Zone
-from tests.support.checkout import RATES, RATES_DAY, TEST_KEY, WEBHOOK_SECRET, add_method
-from tests.support.localstripe_server import localstripe  # noqa: F401 - the session fixture
-
-
-@pytest.fixture
-def card_mall(live_mall: Any, localstripe: str) -> Iterator[Any]:  # noqa: F811
-    """The live mall in Stripe's test mode against localstripe, for one test."""
-    settings = {
-        "STRIPE_SECRET_KEY": TEST_KEY,
-        "STRIPE_API_BASE": localstripe,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_MAX_NETWORK_RETRIES": 0,
-    }
-    saved = {name: live_mall.app.config.get(name) for name in settings}
-    live_mall.app.config.update(settings)
-    yield live_mall
-    live_mall.app.config.update(saved)
+from tests.support.checkout import RATES, RATES_DAY, add_method
 
 
 @pytest.fixture

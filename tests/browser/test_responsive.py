@@ -148,6 +148,26 @@ def tap_add_to_cart(page: Any, mall: Any, code: str, product_id: int) -> None:
     page.wait_for_url(re.compile(rf"/issues/long-{code}#product-{product_id}$"))
 
 
+def check_out(page: Any, mall: Any, shots: Path | None) -> None:
+    """From the cart to the review page, each step checked on the way."""
+    page.goto(mall.portal("/cart"))
+    page.get_by_role("link", name="Checkout").tap()
+    page.wait_for_url(mall.portal("/checkout"))
+    fits_the_screen(page, "checkout-address", shots)
+    page.get_by_label("Email address (for the order confirmation)").fill("claire@example.fr")
+    page.get_by_label("Name on the envelope").fill("Claire Martin")
+    page.get_by_label("Address", exact=True).fill("12 rue de la Poste")
+    page.get_by_label("Postal code").fill("69002")
+    page.get_by_label("City or town").fill("Lyon")
+    page.get_by_label("Country").select_option("FR")
+    page.get_by_role("button", name="Continue to shipping").tap()
+    page.wait_for_url(mall.portal("/checkout/shipping"))
+    fits_the_screen(page, "checkout-shipping", shots)
+    page.get_by_role("button", name="Continue to review").tap()
+    page.wait_for_url(mall.portal("/checkout/review"))
+    fits_the_screen(page, "checkout-review", shots)
+
+
 def lines_are_readable(page: Any) -> None:
     """Each cart line's amount, converted amount, quantity and Remove button are all shown,
     none on top of another."""
@@ -205,27 +225,32 @@ def test_a_collector_shops_and_checks_out_on_a_phone(phone, live_mall, three_sho
     lines_are_readable(page)
     page.set_viewport_size(PHONE)
 
-    page.get_by_role("link", name="Checkout").tap()
-    page.wait_for_url(mall.portal("/checkout"))
-    fits_the_screen(page, "checkout-address", shots)
-    page.get_by_label("Email address (for the order confirmation)").fill("claire@example.fr")
-    page.get_by_label("Name on the envelope").fill("Claire Martin")
-    page.get_by_label("Address", exact=True).fill("12 rue de la Poste")
-    page.get_by_label("Postal code").fill("69002")
-    page.get_by_label("City or town").fill("Lyon")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Continue to shipping").tap()
-    page.wait_for_url(mall.portal("/checkout/shipping"))
-    fits_the_screen(page, "checkout-shipping", shots)
-    page.get_by_role("button", name="Continue to review").tap()
-    page.wait_for_url(mall.portal("/checkout/review"))
-    fits_the_screen(page, "checkout-review", shots)
-
+    check_out(page, mall, shots)
     page.get_by_role("radio", name=re.compile("^Bank transfer")).check()
     page.locator("button.place-button").tap()
     page.wait_for_url(re.compile(r"/orders/\w+$"))
     assert page.locator("#pay-without-card").is_visible()
     fits_the_screen(page, "order", shots)
+
+
+def test_a_collector_pays_by_card_and_reads_the_receipt_on_a_phone(
+    phone, card_mall, three_shops, shots
+):
+    page, mall = phone, card_mall
+    for code in ("uy", "jp"):
+        tap_add_to_cart(page, mall, code, three_shops[code])
+    check_out(page, mall, shots)
+    page.get_by_role("radio", name=re.compile("^Card")).check()
+    page.locator("button.place-button").tap()
+    page.wait_for_url(re.compile(r"/orders/\w+/pay$"))
+    fits_the_screen(page, "pay", shots)
+    page.get_by_role("button", name="Pay with test card 4242 (succeeds)").tap()
+    page.wait_for_url(re.compile(r"/orders/\w+$"))
+    assert page.locator("#order-status").inner_text() == "Paid"
+    fits_the_screen(page, "order-paid", shots)
+    page.locator("a.receipt-link").first.tap()
+    page.wait_for_url(re.compile(r"/receipt"))
+    fits_the_screen(page, "receipt", shots)
 
 
 def test_the_phone_menu_opens_in_the_flow_and_is_always_open_on_a_wide_screen(

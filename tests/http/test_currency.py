@@ -69,7 +69,7 @@ def offered(html: str) -> list[str]:
 
 
 def prices(html: str) -> list[str]:
-    cells = re.findall(r'<td class="price">(.*?)</td>', html, re.S)
+    cells = re.findall(r'<td class="price"[^>]*>(.*?)</td>', html, re.S)
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
 
 

@@ -146,6 +146,11 @@ def tap_add_to_cart(page: Any, mall: Any, code: str, product_id: int) -> None:
     assert button.evaluate(_TAPPABLE), f"on {code}'s issue page something covers Add to cart"
     button.tap()
     page.wait_for_url(re.compile(rf"/issues/long-{code}#product-{product_id}$"))
+    # back at the product, far down the page: the "added" note is on the screen all the same
+    note = page.locator(".flash-success").bounding_box()
+    assert note is not None, "no note that the stamps were added"
+    assert note["y"] >= 0
+    assert note["y"] + note["height"] <= page.viewport_size["height"]
 
 
 def check_out(page: Any, mall: Any, shots: Path | None) -> None:

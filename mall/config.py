@@ -150,6 +150,9 @@ class Config:
     PAGE_CACHE = True
     CACHE_URL = ""
     PAGE_CACHE_SECONDS = 30
+    #: A sale (stock alone) shows within this many seconds, so that a release's sales do not
+    #: redraw every page each time; checkout always reads the real stock.
+    PAGE_CACHE_STOCK_SECONDS = 1
     PAGE_CACHE_MAX_BYTES = 32_000_000
     PAGE_CACHE_VERSION_DIR = str(ROOT / "instance" / "pagecache")
 

@@ -28,8 +28,8 @@ import redis
 log = logging.getLogger(__name__)
 
 #: What a page's content depends on besides its request: the catalogue (issues, products,
-#: posts, collections, pages) and the exchange rates.
-VERSION_NAMES = ("catalogue", "rates")
+#: posts, collections, pages), the exchange rates, and the products' stock alone.
+VERSION_NAMES = ("catalogue", "rates", "stock")
 
 #: The versions a lookup read, in `VERSION_NAMES` order.
 Versions = tuple[str, ...]
@@ -46,11 +46,13 @@ class Entry:
     body: bytes
     #: Whether the body has holes (add-to-cart forms): then no shared HTTP cache may keep it.
     holes: bool
+    #: When it was drawn (seconds since the epoch: nodes compare it).
+    drawn_at: float
 
     def dumps(self) -> bytes:
         head = {
             "versions": list(self.versions), "etag": self.etag, "type": self.content_type,
-            "holes": self.holes,
+            "holes": self.holes, "drawn_at": self.drawn_at,
         }
         return json.dumps(head).encode() + b"\n" + self.body
 
@@ -59,7 +61,8 @@ class Entry:
         head, _, body = raw.partition(b"\n")
         fields = json.loads(head)
         return cls(
-            tuple(fields["versions"]), fields["etag"], fields["type"], body, fields["holes"]
+            tuple(fields["versions"]), fields["etag"], fields["type"], body, fields["holes"],
+            fields["drawn_at"],
         )
 
 

@@ -10,6 +10,7 @@ appended before it. A stored page still passes through every after_request hook
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import current_app, g, request, session
 from flask.wrappers import Response
@@ -38,11 +39,24 @@ def serve_shared_page() -> Response | None:
     versions, entry = cache().lookup(key)
     if versions is None:
         return None  # the cache cannot be read: this page is drawn as without one
-    if entry is not None and entry.versions == versions:
+    if entry is not None and is_current(entry, versions, time.time()):
         return _serve(current_app.response_class(content_type=entry.content_type), entry, "hit")
     g.setdefault(_PENDING, (key, versions))
     draw_shared()
     return None
+
+
+def is_current(entry: Entry, versions: Versions, now: float) -> bool:
+    """Drawn under the current catalogue and rates; and under the current stock, or less
+    than `PAGE_CACHE_STOCK_SECONDS` ago (a sale moves the stock version: during a release
+    each page is redrawn at most that often, not after every sale)."""
+    catalogue_and_rates, stock = slice(0, 2), 2
+    if entry.versions[catalogue_and_rates] != versions[catalogue_and_rates]:
+        return False
+    return (
+        entry.versions[stock] == versions[stock]
+        or now - entry.drawn_at < float(current_app.config["PAGE_CACHE_STOCK_SECONDS"])
+    )
 
 
 def store_shared_page(response: Response) -> Response:
@@ -62,6 +76,7 @@ def store_shared_page(response: Response) -> Response:
         content_type=response.content_type or "text/html; charset=utf-8",
         body=body,
         holes=FORM_KEY_HOLE.encode() in body,
+        drawn_at=time.time(),
     )
     if request.method == "GET":  # a HEAD's page says "next=/" in its currency form
         cache().put(key, entry, int(current_app.config["PAGE_CACHE_SECONDS"]))

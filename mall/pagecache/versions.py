@@ -6,7 +6,10 @@ test's wipe are all seen): an INSERT, UPDATE, DELETE or TRUNCATE of a table that
 pages show marks its version as touched on that connection. When the transaction commits,
 the versions move: after the commit for an ORM session (a page drawn meanwhile reads either
 the old data under the old version or the new data), at the commit for a bare connection.
-A rollback forgets what it touched.
+A rollback forgets what it touched. An update of nothing but a product's stock (every sale,
+cancellation and release) moves the `stock` version, which a stored page may lag for
+`PAGE_CACHE_STOCK_SECONDS` (`mall.pagecache.hooks`): on release day each sale would
+otherwise redraw every page.
 
 Tables shown on shared pages are those of the catalogue, the posts (names, status, shop
 settings) and their content pages (`CATALOGUE_MODULES`), with their association tables;
@@ -26,10 +29,19 @@ from sqlalchemy.orm import Session, registry
 
 CATALOGUE_MODULES = ("mall.catalogue.", "mall.posts.", "mall.content.")
 RATES_MODULES = ("mall.rates.",)
+#: Tables of those modules that no shared page shows (the back office's stock history, the
+#: contact inbox).
+UNSHOWN_TABLES = frozenset({"stock_movement", "contact_message", "contact_reply"})
 
 _DML = re.compile(
     r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|(truncate))\s+(?:table\s+)?"?(\w+)',
     re.IGNORECASE,
+)
+#: An update of a product's stock and nothing else: what every sale, cancellation and
+#: release sends (`stock = stock - q`), and the ORM's flush of a stock-only change.
+_STOCK_ONLY = re.compile(
+    r'\s*update\s+"?product"?\s+set\s+stock\s*=[^,]*?(?:\s+where\b|\s*$)',
+    re.IGNORECASE | re.DOTALL,
 )
 _TOUCHED = "mall.pagecache.touched"
 #: Connections in an ORM session's transaction, and that session.
@@ -45,6 +57,8 @@ def watched_tables(metadata: MetaData, mappers: registry) -> dict[str, str]:
         module = mapper.class_.__module__ + "."
         for table in mapper.tables:
             mapped.add(table.name)
+            if table.name in UNSHOWN_TABLES:
+                continue
             if module.startswith(CATALOGUE_MODULES):
                 watched[table.name] = "catalogue"
             elif module.startswith(RATES_MODULES):
@@ -65,8 +79,10 @@ def touched_versions(statement: str, watched: dict[str, str]) -> set[str]:
         return set()
     truncate, table = match.groups()
     if truncate:  # TRUNCATE a, b, c: whatever it names
-        return set(watched.values())
+        return set(watched.values()) | {"stock"}
     version = watched.get(table.lower())
+    if version == "catalogue" and _STOCK_ONLY.match(statement):
+        return {"stock"}
     return {version} if version else set()
 
 

@@ -15,8 +15,9 @@ from mall.pagecache.backends import Entry, LocalBackend, RedisBackend, make_back
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-def entry(body: bytes, versions=("0", "0")) -> Entry:
-    return Entry(versions=versions, etag="e", content_type="text/html", body=body, holes=False)
+def entry(body: bytes, versions=("0", "0", "0")) -> Entry:
+    return Entry(versions=versions, etag="e", content_type="text/html", body=body, holes=False,
+                 drawn_at=1.5)
 
 
 def test_the_memory_budget_drops_the_least_recently_used(tmp_path):
@@ -44,15 +45,16 @@ def test_a_page_expires(tmp_path):
 def test_workers_of_one_machine_share_the_versions(tmp_path):
     one = LocalBackend(max_bytes=10_000, version_dir=str(tmp_path))
     two = LocalBackend(max_bytes=10_000, version_dir=str(tmp_path))
-    assert one.lookup("k")[0] == two.lookup("k")[0] == ("0", "0")
+    assert one.lookup("k")[0] == two.lookup("k")[0] == ("0", "0", "0")
     one.bump(["rates"])
     assert two.lookup("k")[0] == one.lookup("k")[0]
-    assert two.lookup("k")[0][1] != "0"
-    assert two.lookup("k")[0][0] == "0"
+    catalogue, rates, stock = two.lookup("k")[0]
+    assert (catalogue, rates != "0", stock) == ("0", True, "0")
 
 
 def test_an_entry_survives_its_encoding():
-    stored = Entry(("3", "7"), "abc", "text/html; charset=utf-8", b"<p>\n\xc3\xa9</p>", True)
+    stored = Entry(("3", "7", "1"), "abc", "text/html; charset=utf-8", b"<p>\n\xc3\xa9</p>", True,
+                   1764900000.25)
     assert Entry.loads(stored.dumps()) == stored
 
 
@@ -80,13 +82,13 @@ def test_two_nodes_share_pages_and_versions_through_redis(redis_prefix):
     node_a = RedisBackend(REDIS_URL, prefix=redis_prefix)
     node_b = RedisBackend(REDIS_URL, prefix=redis_prefix)
     versions, found = node_a.lookup("page")
-    assert (versions, found) == (("0", "0"), None)
+    assert (versions, found) == (("0", "0", "0"), None)
     node_a.put("page", entry(b"<html>", versions), ttl=30)
     versions_b, found_b = node_b.lookup("page")
     assert versions_b == versions
     assert found_b == entry(b"<html>", versions)
     node_b.bump(["catalogue"])
-    assert node_a.lookup("page")[0] == ("1", "0")  # the page is there, drawn under "0"
+    assert node_a.lookup("page")[0] == ("1", "0", "0")  # the page is there, drawn under "0"
     node_a.clear()
     assert node_b.lookup("page")[1] is None
 

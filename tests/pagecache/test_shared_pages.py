@@ -103,15 +103,31 @@ def test_a_price_change_is_shown_at_the_next_request(app, cached, uruguay):
     assert "17,00" in response.get_data(as_text=True)
 
 
-def test_a_stock_change_by_a_bulk_update_is_shown_at_the_next_request(app, cached, uruguay):
+def test_a_sale_is_shown_once_the_stock_grace_has_passed(app, cached, uruguay, monkeypatch):
     client = app.test_client()
     assert len(_KEYS.findall(client.get(ISSUE).get_data(as_text=True))) == 2
-    assert state(client.get(ISSUE)) == "hit"
+    monkeypatch.setitem(app.config, "PAGE_CACHE_STOCK_SECONDS", 60)
     db.session.execute(update(Product).where(Product.sku == "UY-1").values(stock=0))
     db.session.commit()
+    assert state(client.get(ISSUE)) == "hit"  # drawn less than 60 s ago: still served
+    monkeypatch.setitem(app.config, "PAGE_CACHE_STOCK_SECONDS", 0)
     response = client.get(ISSUE)
     assert state(response) == "miss"
     assert len(_KEYS.findall(response.get_data(as_text=True))) == 1  # sold out: no form
+
+
+def test_a_stock_change_with_another_field_is_shown_at_the_next_request(
+    app, cached, uruguay, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_STOCK_SECONDS", 60)
+    client = app.test_client()
+    client.get(ISSUE)
+    product = uruguay.products[0]
+    product.stock, product.price_minor = 0, 1600
+    db.session.commit()
+    response = client.get(ISSUE)
+    assert state(response) == "miss"
+    assert len(_KEYS.findall(response.get_data(as_text=True))) == 1
 
 
 def test_a_rolled_back_change_leaves_the_stored_page(app, cached, uruguay):

@@ -4,7 +4,8 @@ Homes, catalogue, issue, collection and search pages (`keys.SHARED_ENDPOINTS`), 
 portal and every storefront, are stored per host, path and query, language, display
 currency and `Accept-Language` (`keys`) for visitors whose session holds nobody
 (`keys.SHAREABLE_SESSION_KEYS`), and served while the catalogue and rates versions they
-were drawn under hold (`versions`) and at most `PAGE_CACHE_SECONDS`. Pages drawn for a
+were drawn under hold (the stock's may have moved `PAGE_CACHE_STOCK_SECONDS` ago at most;
+`versions`), and at most `PAGE_CACHE_SECONDS`. Pages drawn for a
 linked visit, a signed-in buyer or staff, and every other page, never come from it.
 What would be one visitor's in a shared page (the CSRF token, add-to-cart keys) is left out
 or filled at each serving (`rendering`, `origin`).

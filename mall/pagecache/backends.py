@@ -166,7 +166,12 @@ class RedisBackend:
             log.warning("page cache: Redis unreachable, drawing the page", exc_info=True)
             return None, None
         versions = tuple((value or b"0").decode() for value in values)
-        return versions, Entry.loads(raw) if raw is not None else None
+        if raw is None:
+            return versions, None
+        try:
+            return versions, Entry.loads(raw)
+        except (ValueError, KeyError, TypeError):  # stored by another release of the app
+            return versions, None
 
     def put(self, key: str, entry: Entry, ttl: int) -> None:
         try:

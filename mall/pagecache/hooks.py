@@ -50,13 +50,12 @@ def is_current(entry: Entry, versions: Versions, now: float) -> bool:
     """Drawn under the current catalogue and rates; and under the current stock, or less
     than `PAGE_CACHE_STOCK_SECONDS` ago (a sale moves the stock version: during a release
     each page is redrawn at most that often, not after every sale)."""
-    catalogue_and_rates, stock = slice(0, 2), 2
-    if entry.versions[catalogue_and_rates] != versions[catalogue_and_rates]:
+    drawn_catalogue, drawn_rates, drawn_stock = entry.versions
+    catalogue, rates, stock = versions
+    if (drawn_catalogue, drawn_rates) != (catalogue, rates):
         return False
-    return (
-        entry.versions[stock] == versions[stock]
-        or now - entry.drawn_at < float(current_app.config["PAGE_CACHE_STOCK_SECONDS"])
-    )
+    lag = now - entry.drawn_at
+    return drawn_stock == stock or lag < float(current_app.config["PAGE_CACHE_STOCK_SECONDS"])
 
 
 def store_shared_page(response: Response) -> Response:

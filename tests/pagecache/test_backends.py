@@ -93,6 +93,13 @@ def test_two_nodes_share_pages_and_versions_through_redis(redis_prefix):
     assert node_b.lookup("page")[1] is None
 
 
+def test_a_page_stored_in_another_format_is_drawn_again(redis_prefix):
+    backend = RedisBackend(REDIS_URL, prefix=redis_prefix)
+    raw = redis.Redis.from_url(REDIS_URL)
+    raw.set(redis_prefix + "page:page", b'{"versions": ["0", "0"], "etag": "e"}\n<html>')
+    assert backend.lookup("page") == (("0", "0", "0"), None)
+
+
 def test_redis_pages_expire(redis_prefix):
     backend = RedisBackend(REDIS_URL, prefix=redis_prefix)
     backend.put("page", entry(b"<html>"), ttl=1)

@@ -153,7 +153,7 @@ class Config:
     #: A sale (stock alone) shows within this many seconds, so that a release's sales do not
     #: redraw every page each time; checkout always reads the real stock.
     PAGE_CACHE_STOCK_SECONDS = 1
-    PAGE_CACHE_MAX_BYTES = 32_000_000
+    PAGE_CACHE_MAX_BYTES = 16_000_000
     PAGE_CACHE_VERSION_DIR = str(ROOT / "instance" / "pagecache")
 
 

@@ -10,9 +10,9 @@ new feature's session key can never leak into a shared page by being forgotten h
 The key holds everything such a page is drawn from: the scheme and host (the post, the
 sign-in link's return address), the path and query, the language and currency chosen on
 this host (`session`), and the browser's `Accept-Language` (the language and currency
-otherwise, and the reader's number format on the portal). The catalogue and rates versions
-are checked against the stored page (`mall.pagecache.backends`), not hashed into the key,
-so a bump replaces pages instead of leaving old ones behind."""
+otherwise, and the reader's number format on the portal). The versions (catalogue, rates,
+stock) are checked against the stored page (`mall.pagecache.hooks.is_current`), not hashed
+into the key, so a bump replaces pages instead of leaving old ones behind."""
 
 from __future__ import annotations
 

@@ -10,24 +10,28 @@ from collections.abc import Iterator
 import pytest
 
 from mall.extensions import db
-from tests.browser.conftest import _browser_home, _playwright, browser, live_mall  # noqa: F401
-
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def cached_live_mall(live_mall, monkeypatch) -> Iterator:  # noqa: F811 - the fixture above
+def cached_live_mall(live_mall, monkeypatch) -> Iterator:
     monkeypatch.setitem(live_mall.app.config, "PAGE_CACHE", True)
     live_mall.app.extensions["pagecache"].clear()
     yield live_mall
     live_mall.app.extensions["pagecache"].clear()
 
 
+@pytest.fixture
+def humedales(make_post, make_issue, make_product):
+    issue = make_issue(make_post("uy"), slug="humedales", title={"es": "Humedales"})
+    product_id = make_product(issue, price_minor=1500, stock=10).id
+    db.session.commit()  # and hold no transaction: SQLite would keep the server waiting
+    return product_id
+
+
 def test_two_visitors_add_from_one_stored_page_without_javascript(
-    browser, cached_live_mall, uruguay  # noqa: F811
+    browser, cached_live_mall, humedales
 ):
-    product_id = uruguay.products[0].id
-    db.session.commit()  # hold no transaction: SQLite would keep the server waiting
+    product_id = humedales
     issue = cached_live_mall.storefront("uy", "/issues/humedales")
     states = []
     for _visitor in range(2):

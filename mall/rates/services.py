@@ -148,14 +148,32 @@ def set_operator_rate(
     return store_rates(session, [record], RateSource.OPERATOR)
 
 
-def import_demo_rates(session: Session) -> list[ImportResult]:
-    """The dated snapshot shipped for the demo: ECB rates plus the operator's table for
-    currencies the ECB does not publish. Used by the demo seeding."""
+def import_demo_rates(session: Session, on: date | None = None) -> list[ImportResult]:
+    """The sample rates shipped for the demo (ECB rates plus the operator's table for
+    currencies the ECB does not publish), dated `on` (default: today, UTC). A demo built
+    today must not open with a warning that its rates are a week old: the snapshot's values
+    are samples, not a record of any day, so they take the day the demo is built."""
+    day = on or utcnow().date()
     package = resources.files("mall.rates")
+    ecb = parse_ecb(package.joinpath(DEMO_ECB_FILE).read_bytes())
+    operator = parse_operator_csv(decode_text(package.joinpath(DEMO_OPERATOR_FILE).read_bytes()))
     return [
-        import_ecb(session, package.joinpath(DEMO_ECB_FILE).read_bytes()),
-        import_operator_csv(session, package.joinpath(DEMO_OPERATOR_FILE).read_bytes()),
+        replace(
+            store_rates(session, _dated(ecb.records(), day), RateSource.ECB),
+            skipped=ecb.skipped,
+        ),
+        store_rates(session, _dated(operator, day), RateSource.OPERATOR),
     ]
+
+
+def _dated(records: Iterable[RateRecord], day: date) -> list[RateRecord]:
+    """The latest rate of each currency in `records`, moved to `day`."""
+    latest: dict[str, RateRecord] = {}
+    for record in records:
+        known = latest.get(record.currency)
+        if known is None or record.rate_date > known.rate_date:
+            latest[record.currency] = record
+    return [replace(record, rate_date=day) for record in latest.values()]
 
 
 def read_source(file_or_url: str, max_bytes: int = MAX_SOURCE_BYTES) -> bytes:

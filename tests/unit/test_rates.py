@@ -32,6 +32,7 @@ from mall.columns import utcnow
 from mall.extensions import db
 from mall.money import Money, precision
 from mall.rates.conversion import (
+    DEFAULT_MAX_AGE_DAYS,
     RateEntry,
     RateTable,
     UnknownRate,
@@ -564,10 +565,10 @@ def test_set_operator_rate_validates_like_the_csv() -> None:
 
 
 def test_demo_rates() -> None:
-    import_demo_rates(db.session)
+    import_demo_rates(db.session, on=date(2026, 12, 5))
     db.session.commit()
     table = load_rate_table(db.session)
-    assert table.as_of == date(2026, 11, 27)
+    assert table.as_of == date(2026, 12, 5)
     for currency in (
         "USD",
         "JPY",
@@ -597,8 +598,17 @@ def test_demo_rates() -> None:
     assert "BWP" in available_currencies(table)
     assert "XDR" not in available_currencies(table)  # customs' unit of account: no one pays in it
     assert table.convert(Money(1500, "UYU"), "KHR") == Money(151432, "KHR")
-    import_demo_rates(db.session)  # seeding twice is harmless
+    import_demo_rates(db.session, on=date(2026, 12, 5))  # seeding twice is harmless
     assert db.session.scalar(select(func.count(ExchangeRate.id))) == ECB_CURRENCIES + 7
+
+
+def test_a_demo_built_today_has_todays_rates_and_no_stale_warning() -> None:
+    """The shipped snapshot is a sample: a demo built on any day starts with current rates."""
+    import_demo_rates(db.session)
+    db.session.commit()
+    table = load_rate_table(db.session)
+    assert table.as_of == utcnow().date()
+    assert not table.is_stale(utcnow(), DEFAULT_MAX_AGE_DAYS)
 
 
 # --- sources and the command line ---------------------------------------------------------

@@ -28,11 +28,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from mall.catalogue.models import Product
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import PORTAL_SUBDOMAIN, current_site, local_path
 from mall.i18n import formatting_locale
-from mall.money import Money, format_money, known_currencies
+from mall.money import Money, format_face_value, format_money, known_currencies
+from mall.posts.models import Post
 from mall.rates.conversion import (
     RateTable,
     available_currencies,
@@ -138,6 +140,13 @@ def price_filter(money: Money) -> Markup:
         title=_("Approximate: the exact amount is fixed at checkout."),
         text=_("≈ %(price)s", price=format_money(other, locale)),
     )
+
+
+@bp.app_template_filter("face_value")
+def face_value_filter(product: Product, post: Post) -> str:
+    """The face value as `post` (the product's) wrote it, with the money's sign as the
+    page's prices write it ("$UY 15" beside "40,00 $UY" on a French page)."""
+    return format_face_value(product.face_value, product.currency, post.code, formatting_locale())
 
 
 def choose(code: str) -> None:

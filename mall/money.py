@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache, lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 from babel.numbers import list_currencies as _list_currencies
 
@@ -141,16 +142,53 @@ def _formatted(money: Money, locale_name: str) -> str:
     """Babel parses the locale's pattern on every call; a page shows the same prices in the
     same few locales over and over, so each text is made once per process."""
     locale = Locale.parse(locale_name)
-    symbol = get_currency_symbol(money.currency, locale)
-    own = _territory_currency(locale)
     pattern = None
-    if symbol != money.currency and symbol in _ambiguous_symbols(locale) and money.currency != own:
+    if currency_sign(money.currency, locale_name) == money.currency:
         pattern = _code_pattern(locale)
     text = format_currency(
         money.to_decimal(), money.currency, locale=locale, format=pattern, currency_digits=True
     )
     # CLDR's currency spacing: a letter code never touches the digits ("UYU 15.00").
     return _CODE_BEFORE_DIGIT.sub("\\1\xa0", _CODE_AFTER_DIGIT.sub("\xa0\\1", text))
+
+
+@cache
+def currency_sign(currency: str, locale_name: str) -> str:
+    """The sign prices in `currency` carry for a reader in `locale_name`: the locale's symbol,
+    or the ISO code where that symbol could mean another currency to the reader."""
+    locale = Locale.parse(locale_name)
+    symbol = get_currency_symbol(currency, locale)
+    if symbol in _ambiguous_symbols(locale) and currency != _territory_currency(locale):
+        return currency
+    return symbol
+
+
+def format_face_value(text: str, currency: str, territory: str, locale: Locale | str) -> str:
+    """A face value as the post wrote it ("$ 15 + $ 25", printed on the stamps of a post in
+    `territory` whose money is `currency`), with the post's own sign for that money replaced
+    by the sign the reader's prices carry: a French reader sees "$UY 15" beside "40,00 $UY",
+    never a bare "$" that could be dollars. Other text on the face value stays as written."""
+    sign = currency_sign(currency, str(locale))
+    pattern = _home_sign_pattern(currency, territory, sign)
+    return pattern.sub(sign, text) if pattern is not None else text
+
+
+@cache
+def _home_sign_pattern(currency: str, territory: str, sign: str) -> re.Pattern[str] | None:
+    """The signs for `currency` in the territory's official languages (other than `sign`),
+    standing alone: between spaces, digits, "+", "×" or the ends of the text."""
+    homes: set[str] = set()
+    for language in get_official_languages(territory.upper()):
+        try:
+            homes.add(get_currency_symbol(currency, Locale(language, territory.upper())))
+        except UnknownLocaleError:
+            continue
+    homes.discard(sign)
+    homes.discard(currency)
+    if not homes:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(homes, key=len, reverse=True)))
+    return re.compile(rf"(?<![^\s\d+×(])(?:{alternatives})(?![^\s\d)])")
 
 
 _CODE_BEFORE_DIGIT = re.compile(r"([A-Z]{3})(?=[\d-])")

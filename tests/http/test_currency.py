@@ -146,6 +146,23 @@ def test_issue_page_shows_the_posts_price_and_an_approximate_conversion(
     assert 'class="approx" title="Approximate: the exact amount is fixed at checkout."' in html
 
 
+def face_values(html: str) -> list[str]:
+    return re.findall(r'<td data-label="[^"]*">([^<]*\d[^<]*)</td>', html)
+
+
+def test_face_values_carry_the_same_sign_as_prices(client, catalogue, rates):
+    """A face value printed "$ 15" means pesos: an English reader, whose "$" is dollars,
+    reads it with the code its prices carry; a Uruguayan reader keeps the "$" of both."""
+    catalogue["uy_product"].face_value = "$ 15 + $ 25"
+    db.session.commit()
+    html = client.get(UY + "/issues/humedales").get_data(as_text=True)
+    assert (face_values(html), prices(html)) == (["$ 15 + $ 25"], ["$\xa015,00"])
+    client.get(UY + "/language/en?next=/")
+    html = client.get(UY + "/issues/humedales").get_data(as_text=True)
+    assert face_values(html) == ["UYU 15 + UYU 25"]
+    assert prices(html)[0].startswith("UYU\xa015.00")
+
+
 def test_listing_cards_show_the_conversion_too(client, catalogue, rates):
     choose(client, NL, "USD")
     client.get(NL + "/language/en?next=/")

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from mall.money import (
     CurrencyMismatch,
     Money,
+    currency_sign,
+    format_face_value,
     format_money,
     known_currencies,
     money_sum,
@@ -263,3 +265,30 @@ def test_a_readers_own_dollar_keeps_its_symbol() -> None:
 def test_formatting_shows_every_minor_digit(money: Money, locale: str) -> None:
     digits = "".join(char for char in format_money(money, locale) if char.isdigit())
     assert int(digits) == abs(money.amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "territory", "locale", "expected"),
+    [
+        ("$ 15 + $ 25", "UYU", "uy", "fr", "$UY 15 + $UY 25"),  # beside "40,00 $UY"
+        ("6 × $ 15", "UYU", "uy", "en_US", "6 × UYU 15"),  # "$" is the reader's dollar
+        ("$ 45", "UYU", "uy", "es_UY", "$ 45"),  # the reader's own pesos, as prices show them
+        ("P 5.00", "BWP", "bw", "fr", "BWP 5.00"),
+        ("€ 1,21", "EUR", "nl", "fr", "€ 1,21"),
+        ("UGX 1,000", "UGX", "ug", "en", "UGX 1,000"),  # already unambiguous
+        ("$U 15 (US$ 1)", "UYU", "uy", "fr", "$U 15 (US$ 1)"),  # only a standalone sign
+    ],
+)
+def test_a_face_value_carries_the_sign_of_the_readers_prices(
+    text: str, currency: str, territory: str, locale: str, expected: str
+) -> None:
+    assert format_face_value(text, currency, territory, locale) == expected
+    sign = currency_sign(currency, locale)
+    assert sign in format_money(Money(4000, currency), locale)
+
+
+def test_no_sign_of_a_price_stands_for_two_currencies_in_one_locale() -> None:
+    for locale in ("en", "en_US", "es", "es_UY", "fr", "nl", "km", "sw", "pt", "en_GB"):
+        signs = {code: currency_sign(code, locale) for code in ("UYU", "USD", "EUR", "KHR",
+                                                                 "UGX", "TZS", "BWP", "GBP")}
+        assert len(set(signs.values())) == len(signs), (locale, signs)

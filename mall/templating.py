@@ -6,6 +6,7 @@ import enum
 
 from flask import Flask, request, url_for
 
+from mall.catalogue.cards import issue_cards
 from mall.catalogue.labels import LABELS as CATALOGUE_LABELS
 from mall.content.markdown import render_markdown
 from mall.onboarding.labels import LABELS as ONBOARDING_LABELS
@@ -14,6 +15,7 @@ from mall.settlement.labels import LABELS as SETTLEMENT_LABELS
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["issue_cards"] = issue_cards
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label

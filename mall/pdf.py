@@ -7,13 +7,17 @@ can, else shown as "?"."""
 from __future__ import annotations
 
 import unicodedata
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from mall.money import Money
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 
 def document() -> FPDF:
+    from fpdf import FPDF  # here: fpdf2 and its fonts (~20 MB) load with the first PDF
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()

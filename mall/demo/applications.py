@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import current_app
-from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,6 +41,8 @@ DETAILS = ApplicationDetails(
 
 def decree_pdf() -> bytes:
     """A one-page stand-in for the designation decree."""
+    from fpdf import FPDF  # here: `flask mall` commands are registered in every web worker
+
     pdf = FPDF()
     pdf.set_title("CTT - designation as universal postal service provider")
     pdf.add_page()

@@ -20,7 +20,7 @@ import enum
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -43,9 +43,11 @@ from mall.payments.provider import (
     PaymentUnavailable,
     RefundReason,
 )
-from mall.payments.stripe_gateway import StripeGateway
 from mall.payments.stripe_units import StripeUnitError, from_stripe, is_supported, to_stripe
 from mall.payments.webhooks import StripeEvent, record_event_once
+
+if TYPE_CHECKING:
+    from mall.payments.stripe_gateway import StripeGateway
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,10 @@ def card_gateway(config: Mapping[str, Any]) -> StripeGateway | None:
         config.get("STRIPE_TIMEOUT"),
     )
     if key not in cache:
+        # Imported here: the stripe library (with its HTTP clients, ~15 MB) is loaded by the
+        # first payment, not by every worker that only serves pages.
+        from mall.payments.stripe_gateway import StripeGateway
+
         cache.clear()
         cache[key] = StripeGateway.from_config(config)
     return cache[key]

@@ -16,7 +16,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import stripe
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
@@ -81,6 +80,8 @@ def verify_event(
         raise WebhookRejected("No webhook secret is configured")
     if not signature_header:
         raise WebhookRejected("Missing Stripe-Signature header")
+    import stripe  # here, not at the top: a worker that only serves pages never loads it
+
     try:
         stripe.WebhookSignature.verify_header(payload, signature_header, secret, tolerance)
     except stripe.SignatureVerificationError as error:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Index, Select, and_, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, load_only, selectinload
 
-from mall.catalogue.models import Collection, Issue, collection_issue
+from mall.catalogue.models import Collection, Issue, Product, collection_issue
 from mall.posts.models import Post, PostStatus
 
 #: A post's published issues in the order every listing shows them (newest first, then the
@@ -30,12 +30,22 @@ def issue_listing(post: Post) -> Select[tuple[Issue]]:
 
 
 def all_posts_issue_listing() -> Select[tuple[Issue]]:
-    """Issues of every live post (the portal's pages only), newest first."""
+    """Issues of every live post (the portal's pages only), newest first.
+
+    Only what a card shows (mall/catalogue/cards.py) is loaded: an issue's description and
+    technical details, its themes and its products' other columns stay in the database, and
+    the post comes from the join that filters on its status rather than from a second one."""
     return (
         select(Issue)
         .join(Issue.post)
         .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
-        .options(selectinload(Issue.products), selectinload(Issue.themes))
+        .options(
+            contains_eager(Issue.post),
+            load_only(Issue.post_id, Issue.slug, Issue.title, Issue.issue_date,
+                      Issue.image_key),
+            selectinload(Issue.products).load_only(Product.issue_id, Product.price_minor,
+                                                   Product.currency),
+        )
         .order_by(Issue.issue_date.desc(), Issue.id.desc())
     )
 

@@ -193,6 +193,25 @@ def test_query_count_does_not_grow_with_the_catalogue(
     assert len(large) == len(small), (small, large)
 
 
+@pytest.mark.parametrize("path", ["/", "/catalogue"])
+def test_a_listing_loads_only_what_its_cards_show(
+    client, count_queries, make_post, make_issue, make_product, path
+):
+    """Cards show a title, a picture, a date and the lowest price: an issue's description and
+    themes, and its products' stock or face value, are never read for a listing."""
+    post = make_post("nl")
+    for n in range(3):
+        make_product(make_issue(post, title={"nl": f"Postzegel {n}", "en": f"Stamp {n}"}))
+    db.session.commit()
+    with count_queries() as statements:
+        html = client.get(storefront("nl") + path).get_data(as_text=True)
+    assert html.count('class="card issue-card"') == 3
+    sql = "\n".join(statements)
+    for column in ("issue.description", "issue.designer", "product.stock", "product.face_value",
+                   "issue_theme"):
+        assert column not in sql, column
+
+
 def _index_all() -> None:
     from mall.catalogue.search import rebuild_index
 

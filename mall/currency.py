@@ -39,7 +39,7 @@ from mall.rates.conversion import (
     RateTable,
     available_currencies,
     configured_spread_bps,
-    current_rate_table,
+    load_rate_table,
 )
 from mall.visitors.context import current_visitor, ensure_visitor
 
@@ -55,10 +55,9 @@ bp = Blueprint("currency", __name__)
 
 
 def rate_table() -> RateTable:
-    """The current rates, read once per request (one small query: the table itself is kept
-    between requests while the rates' version holds) and shared by every price."""
+    """The current rates, loaded once per request (one query) and shared by every price."""
     if "rate_table" not in g:
-        g.rate_table = current_rate_table(db.session)
+        g.rate_table = load_rate_table(db.session)
     return g.rate_table
 
 

@@ -217,33 +217,6 @@ def load_rate_table(session: Session) -> RateTable:
     )
 
 
-def current_rate_table(session: Session) -> RateTable:
-    """The same table as `load_rate_table`, built again only when the stored rates changed.
-
-    Every page with a price needs the table; ranking every stored rate (the ECB's history
-    grows by 30 rows a working day) and building the table on each request was a fixed cost
-    of every page. The rates' version, read in one small query instead, moves with every
-    import, correction and deletion: an insert raises the count and the highest id, a
-    correction sets `imported_at` to its time (`store_rates`). Kept per process and database,
-    so a rate imported through another worker or node shows at this worker's next request."""
-    bind = session.get_bind()
-    count, last_id, last_import = session.execute(
-        select(func.count(ExchangeRate.id), func.max(ExchangeRate.id),
-               func.max(ExchangeRate.imported_at))
-    ).one()
-    version = (count, last_id, str(last_import))
-    key = str(bind.url)
-    cached = _TABLES.get(key)
-    if cached is None or cached[0] != version:
-        cached = _TABLES[key] = (version, load_rate_table(session))
-    return cached[1]
-
-
-#: {database URL: (rates version, table)}: the latest table of each database this process
-#: reads (one in production; one per test database in the suite).
-_TABLES: dict[str, tuple[tuple[Any, ...], RateTable]] = {}
-
-
 #: Units of account with a rate that no one pays in: the SDR values customs declarations.
 UNITS_OF_ACCOUNT = frozenset({"XDR"})
 

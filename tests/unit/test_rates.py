@@ -39,7 +39,6 @@ from mall.rates.conversion import (
     available_currencies,
     configured_max_age_days,
     configured_spread_bps,
-    current_rate_table,
     load_rate_table,
 )
 from mall.rates.ecb import parse_ecb
@@ -700,26 +699,3 @@ def test_cli_show_without_rates(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["mall", "rates", "show"])
     assert result.exit_code == 0
     assert "No exchange rates" in result.output
-
-
-def test_the_kept_table_follows_every_change_of_the_rates() -> None:
-    """Kept between requests, rebuilt when a rate is added, corrected or deleted."""
-    set_operator_rate(db.session, "UYU", "46.08", date(2026, 12, 1))
-    db.session.commit()
-    first = current_rate_table(db.session)
-    assert current_rate_table(db.session) is first  # nothing changed: the same table
-    assert first.entry("UYU").per_eur == Decimal("46.08")
-
-    set_operator_rate(db.session, "KHR", "4652", date(2026, 12, 1))  # added
-    db.session.commit()
-    assert current_rate_table(db.session).has("KHR")
-
-    set_operator_rate(db.session, "UYU", "47.00", date(2026, 12, 1))  # corrected, same day
-    db.session.commit()
-    assert current_rate_table(db.session).entry("UYU").per_eur == Decimal("47.00")
-
-    db.session.delete(db.session.scalars(
-        select(ExchangeRate).where(ExchangeRate.currency == "KHR")).one())
-    db.session.commit()
-    assert not current_rate_table(db.session).has("KHR")
-    assert current_rate_table(db.session).entries == load_rate_table(db.session).entries

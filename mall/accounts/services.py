@@ -160,13 +160,22 @@ def change_password(
     address: str,
     now: datetime,
 ) -> None:
-    """Change the password after checking the current one, which is throttled like a
-    sign-in: a borrowed session must not become a way to guess the password."""
+    """Change the password after checking the current one (`confirm_password`)."""
+    confirm_password(session, buyer, current, address, now)
+    set_password(session, buyer, new, keep=visitor)
+
+
+def confirm_password(
+    session: Session, buyer: Buyer, password: str, address: str, now: datetime
+) -> None:
+    """Check the signed-in buyer's password before something a borrowed session must not
+    do (a new password, an export, an erasure); throttled like a sign-in, so that it is
+    no way to guess the password. Raises SignInFailed (the failure is recorded) or
+    Throttled."""
     check_sign_in(session, buyer.email, address, now)
-    if not verify_password(buyer.password_hash, current):
+    if not verify_password(buyer.password_hash, password):
         record_attempt(session, AttemptKind.SIGN_IN, buyer.email, address, now)
         raise SignInFailed(buyer.email)
-    set_password(session, buyer, new, keep=visitor)
 
 
 def request_password_reset(

@@ -1,0 +1,33 @@
+"""Mail to a buyer's address, for the privacy package (`mall.privacy`): the outbox keeps
+each message it handled (rendered, with the address it went to) and the development
+transport keeps a copy. Nothing of it is exported (the buyer has the mails themselves);
+an erasure deletes what was already sent or given up. A mail still waiting (an order's
+confirmation a moment ago) is left to go out: it was promised."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from mall.accounts.models import Buyer
+from mall.mail.models import OutboxMessage
+from mall.outbox.models import OutboxTask, TaskState
+from mall.privacy.registry import PersonalData
+
+
+def erase_mail(session: Session, buyer: Buyer, now: datetime) -> None:
+    session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == buyer.email))
+    session.execute(
+        delete(OutboxTask).where(
+            OutboxTask.kind == "mail",
+            OutboxTask.state.in_((TaskState.DONE, TaskState.FAILED)),
+            OutboxTask.payload["to"].as_string() == buyer.email,
+        )
+    )
+
+
+MAIL = PersonalData(
+    name="mail", tables=("outbox_message", "outbox_task"), export=None, erase=erase_mail
+)

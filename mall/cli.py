@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from mall.operator.commands import staff_cli
     from mall.orders.commands import orders_cli
     from mall.outbox.commands import outbox_cli
+    from mall.privacy.commands import privacy_cli
     from mall.rates.commands import rates_cli
     from mall.settlement.commands import settle_command
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     mall_cli.add_command(staff_cli)
     mall_cli.add_command(accounts_cli)
     mall_cli.add_command(outbox_cli)
+    mall_cli.add_command(privacy_cli)
     mall_cli.add_command(catalogue_cli)
     mall_cli.add_command(settle_command)
     app.cli.add_command(mall_cli)

@@ -82,6 +82,11 @@ class Config:
     #: browsers unlocked by the mailed link may try.
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+    #: What `flask mall privacy prune` keeps (days; the privacy page states these): a visit
+    #: after its last use, finished mail in the outbox, a visitor's message to a post.
+    VISIT_RETENTION_DAYS = 90
+    SENT_MAIL_RETENTION_DAYS = 30
+    CONTACT_MESSAGE_RETENTION_DAYS = 730
     #: How long a browser stays known to an account it signed in from (seconds).
     KNOWN_DEVICE_LIFETIME = 180 * 24 * 3600
     #: How long the mailed unlock link works (seconds).

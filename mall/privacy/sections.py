@@ -14,10 +14,10 @@ from mall.visitors.personal_data import VISITS
 
 SECTIONS: tuple[PersonalData, ...] = (
     VISITS,
+    MAIL,  # before the orders: it finds their addresses
     ORDERS,
     CART,
     ADDRESSES,
     SIGN_IN_ATTEMPTS,
-    MAIL,
     PROFILE,
 )

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from mall.cart.forms import first_error
 from mall.checkout.forms import PLACEMENT_KEY_PATTERN, PlaceOrderForm
+from mall.checkout.payment_methods import buyer_country, counter_available
 from mall.checkout.services import (
     CheckoutPricing,
     CheckoutState,
@@ -102,6 +103,12 @@ def place() -> ResponseReturnValue:
     ):
         message = _("Card payment is not available for this order. Please choose another "
                     "way to pay.")
+        return render_review(checkout, state, quote=quote, form=form, message=message, status=400)
+    if method is PaymentMethod.COUNTER and not counter_available(
+        db.session, buyer_country(checkout.buyer, state.address.country)
+    ):
+        message = _("Your country's post is not in the mall yet, so no post office counter "
+                    "near you takes payments for it. Please choose another way to pay.")
         return render_review(checkout, state, quote=quote, form=form, message=message, status=400)
     try:
         order = place_order(

@@ -41,6 +41,7 @@ from mall.checkout.forms import (
     new_placement_key,
     shipping_country_choices,
 )
+from mall.checkout.payment_methods import buyer_country, payment_methods
 from mall.checkout.services import (
     ADDRESS_FIELDS,
     CheckoutPricing,
@@ -62,7 +63,7 @@ from mall.orders.placement import (
     EmptyCart,
     PostNotSelling,
 )
-from mall.payments.card import can_charge, card_gateway
+from mall.payments.card import card_gateway
 from mall.payments.stripe_units import card_step
 from mall.rates.conversion import UnknownRate, configured_spread_bps
 from mall.shipping.zones import UnknownCountry
@@ -311,7 +312,9 @@ def render_review(
     if not isinstance(pricing, CheckoutPricing):
         return pricing
     save_state(dataclasses.replace(state, quote_id=quote.id))
-    methods = payment_methods(pricing)
+    methods = payment_methods(
+        db.session, pricing, buyer_country(checkout.buyer, state.address.country)
+    )
     chosen = form.payment_method.data if form is not None else None
     if chosen not in [method.value for method, _usable in methods]:
         chosen = None
@@ -374,17 +377,6 @@ def cart_currencies(cart: Cart) -> set[str]:
             .distinct()
         )
     )
-
-
-def payment_methods(pricing: CheckoutPricing) -> list[tuple[PaymentMethod, bool]]:
-    """The ways to pay this total, and whether each is usable: cards only when Stripe is
-    configured (the method is not listed otherwise) and Stripe can take the card total (the
-    total rounded to what Stripe charges, `CheckoutPricing.total_for`)."""
-    methods: list[tuple[PaymentMethod, bool]] = []
-    if card_gateway(current_app.config) is not None:
-        methods.append((PaymentMethod.CARD, can_charge(pricing.total_for(PaymentMethod.CARD))))
-    methods += [(PaymentMethod.BANK_TRANSFER, True), (PaymentMethod.COUNTER, True)]
-    return methods
 
 
 def post_closed_message(post: Any) -> str:

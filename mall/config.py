@@ -82,6 +82,9 @@ class Config:
     #: browsers unlocked by the mailed link may try.
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+    #: Goods worth more than this (euros, converted into the post's currency) are sent by
+    #: the cheapest tracked method by default, not an untracked letter (mall.shipping.defaults).
+    UNTRACKED_LETTER_MAX_EUR = "25"
     #: What `flask mall privacy prune` keeps (days; the privacy page states these): a visit
     #: after its last use, finished mail in the outbox, a visitor's message to a post.
     VISIT_RETENTION_DAYS = 90

@@ -66,6 +66,7 @@ from mall.orders.placement import (
 from mall.payments.card import card_gateway
 from mall.payments.stripe_units import card_step
 from mall.rates.conversion import UnknownRate, configured_spread_bps
+from mall.shipping.defaults import preselected, untracked_limit
 from mall.shipping.zones import UnknownCountry
 from mall.visitors.context import current_visitor
 from mall.visitors.models import Visitor
@@ -238,10 +239,14 @@ def shipping() -> ResponseReturnValue:
             save_state(dataclasses.replace(state, shipping=chosen))
             return redirect(url_for(".review"), 303)
     else:
+        table = rate_table()
         for group in summary.groups:
-            offered = [option.method_id for option in options[group.post.id]]
-            if chosen.get(group.post.id) not in offered and offered:
-                chosen[group.post.id] = offered[0]
+            offered = options[group.post.id]
+            if chosen.get(group.post.id) not in [option.method_id for option in offered]:
+                limit = untracked_limit(current_app.config, table, group.post.currency)
+                default = preselected(offered, group.subtotal, limit)
+                if default is not None:
+                    chosen[group.post.id] = default.method_id
     return render_template(
         "checkout/shipping.html",
         form=form,

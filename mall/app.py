@@ -26,6 +26,7 @@ from mall import (
 from mall.config import CONFIGS, ROOT, Config
 from mall.extensions import babel, csrf, db, login_manager, migrate
 from mall.visitors import context as visitors
+from mall.visitors.views import check_at_portal
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -83,6 +84,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     visitors.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
+    # the one-time check at the portal redirects a browser's first storefront page view:
+    # an early hook before the page cache's lookup, so that a stored page cannot skip it
+    app.early_request_hooks.append(check_at_portal)
     # after the blueprints (it wraps their template globals); its lookup is the last of
     # `app.early_request_hooks`: a check that must answer first is appended before this line
     pagecache.init_app(app)

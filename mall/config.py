@@ -82,6 +82,9 @@ class Config:
     #: browsers unlocked by the mailed link may try.
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+    #: A browser's first page view of a storefront not yet linked goes through the portal
+    #: once, to come back signed in and in its currency (mall.visitors.portal_check).
+    PORTAL_CHECK = True
     #: Goods worth more than this (euros, converted into the post's currency) are sent by
     #: the cheapest tracked method by default, not an untracked letter (mall.shipping.defaults).
     UNTRACKED_LETTER_MAX_EUR = "25"

@@ -22,6 +22,7 @@ from flask import request, session
 
 from mall.currency import SESSION_KEY as CURRENCY_KEY
 from mall.host_sessions import CSRF_KEY, LOCALE_KEY
+from mall.visitors.portal_check import CHECKED_KEY
 
 SHARED_ENDPOINTS = frozenset({
     "portal.home",
@@ -37,8 +38,11 @@ SHARED_ENDPOINTS = frozenset({
 #: Session keys that do not make a page anybody's: the language and currency chosen on
 #: this host (both in the key), the CSRF secret (shared pages carry no token), Flask's
 #: lifetime flag and Flask-Login's freshness flag (its session protection sets it on any
-#: session without a sign-in).
-SHAREABLE_SESSION_KEYS = frozenset({LOCALE_KEY, CURRENCY_KEY, CSRF_KEY, "_permanent", "_fresh"})
+#: session without a sign-in), and the mark of the one-time check at the portal (a browser
+#: the portal did not know: `mall.visitors.portal_check`).
+SHAREABLE_SESSION_KEYS = frozenset(
+    {LOCALE_KEY, CURRENCY_KEY, CSRF_KEY, CHECKED_KEY, "_permanent", "_fresh"}
+)
 
 
 def is_shared_request() -> bool:

@@ -28,6 +28,9 @@ from mall.visitors.models import LinkToken, Visitor
 
 LINK_SECONDS = 60
 _SALT = "mall.host-link"
+#: The one-time check's `prompt` (OpenID Connect's "answer without asking anything"):
+#: the portal links only a visit it knows, and the storefront never shows an error for it.
+PROMPT_NONE = "none"
 #: Longest nonce the portal accepts (`new_nonce` makes 43 characters).
 MAX_NONCE_LENGTH = 64
 
@@ -70,10 +73,12 @@ def valid_nonce(value: str) -> bool:
 
 
 def issue_link(
-    session: Session, visitor: Visitor, target: SplitResult, nonce: str, now: datetime
+    session: Session, visitor: Visitor, target: SplitResult, nonce: str, now: datetime,
+    prompt: str | None = None,
 ) -> str:
     """The address on the target host that completes the link, then goes to `target`;
-    only the browser holding `nonce` in the target host's session can complete it."""
+    only the browser holding `nonce` in the target host's session can complete it.
+    `prompt` ("none" for the one-time check) is handed back unchanged."""
     jti = secrets.token_urlsafe(32)
     session.add(
         LinkToken(
@@ -85,8 +90,18 @@ def issue_link(
     )
     session.flush()
     token = _serializer().dumps({"jti": jti, "host": target.netloc, "nonce": nonce})
+    return _complete_url(target, {"token": token}, prompt)
+
+
+def unknown_visitor_url(target: SplitResult) -> str:
+    """The portal's answer to a one-time check (`prompt=none`) from a browser it does not
+    know: back to the target host, with no token, to show the page that was asked for."""
+    return _complete_url(target, {}, PROMPT_NONE)
+
+
+def _complete_url(target: SplitResult, values: dict[str, str], prompt: str | None) -> str:
     back = urlunsplit(("", "", target.path or "/", target.query, ""))
-    query = urlencode({"token": token, "next": back})
+    query = urlencode({**values, "next": back, **({"prompt": prompt} if prompt else {})})
     return urlunsplit((target.scheme, target.netloc, "/link/complete", query, ""))
 
 

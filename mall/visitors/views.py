@@ -13,17 +13,26 @@ from flask_babel import gettext as _
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path
+from mall.posts.models import PostStatus
+from mall.tenancy import host_post
 from mall.transaction import keep_changes
 from mall.visitors.context import current_visitor, ensure_visitor, link_session
 from mall.visitors.linking import (
+    PROMPT_NONE,
     LinkRefused,
     issue_link,
     mall_target,
     new_nonce,
     redeem_link,
+    unknown_visitor_url,
     valid_nonce,
 )
 from mall.visitors.models import Visitor
+from mall.visitors.portal_check import (
+    CHECKED_KEY,
+    is_first_navigation,
+    marked_done,
+)
 
 portal_bp = Blueprint("link", __name__)
 storefront_bp = Blueprint("link_complete", __name__)
@@ -32,15 +41,29 @@ storefront_bp = Blueprint("link_complete", __name__)
 NONCE_KEY = "link_nonce"
 
 
-def link_through_portal(back: str) -> ResponseReturnValue:
+def link_through_portal(back: str, prompt: str | None = None) -> ResponseReturnValue:
     """From a storefront: have the portal link this host's session to the browser's
-    visitor, then come back to `back` (a path on this host)."""
+    visitor, then come back to `back` (a path on this host). With `prompt="none"` (the
+    one-time check) the portal links only a visitor it already knows."""
     nonce = new_nonce()
     session[NONCE_KEY] = nonce
     target = urlunsplit((request.scheme, request.host, local_path(back), "", ""))
     return redirect(
-        url_for("link.start", next=target, nonce=nonce, _external=True)
+        url_for("link.start", next=target, nonce=nonce, prompt=prompt, _external=True)
     )
+
+
+def check_at_portal() -> ResponseReturnValue | None:
+    """An early request hook, before the page cache's lookup (`mall.app.create_app`): a
+    browser's first page view of a live storefront goes through the portal once, to come
+    back signed in and in its currency if the portal knows it (`mall.visitors.portal_check`)."""
+    if not current_app.config["PORTAL_CHECK"] or not is_first_navigation():
+        return None
+    post = host_post()
+    if post is None or post.status is not PostStatus.LIVE:
+        return None
+    session[CHECKED_KEY] = True
+    return link_through_portal(request.full_path.rstrip("?"), prompt=PROMPT_NONE)
 
 
 @storefront_bp.get("/link/begin")
@@ -59,14 +82,19 @@ def start() -> ResponseReturnValue:
     nonce = request.args.get("nonce", "")
     if not valid_nonce(nonce):
         abort(400, description=_("This link has expired or was already used. Please try again."))
-    visitor = ensure_visitor()
-    url = issue_link(db.session, visitor, target, nonce, utcnow())
-    return redirect(url)
+    if request.args.get("prompt") != PROMPT_NONE:
+        return redirect(issue_link(db.session, ensure_visitor(), target, nonce, utcnow()))
+    visitor = current_visitor()  # the one-time check: a visit known here, never a new one
+    if visitor is None:
+        return redirect(unknown_visitor_url(target))
+    return redirect(issue_link(db.session, visitor, target, nonce, utcnow(), PROMPT_NONE))
 
 
 @storefront_bp.get("/link/complete")
 def complete(cc: str) -> ResponseReturnValue:
     pending = session.pop(NONCE_KEY, None)
+    if request.args.get("prompt") == PROMPT_NONE:
+        return _end_check(pending if isinstance(pending, str) else None)
     try:
         visitor = redeem_link(
             db.session,
@@ -89,6 +117,27 @@ def complete(cc: str) -> ResponseReturnValue:
         ))
     link_session(visitor)
     return redirect(local_path(request.args.get("next")))
+
+
+def _end_check(pending: str | None) -> ResponseReturnValue:
+    """Back from the one-time check: link if the portal knew the browser, and in every
+    case show the page that was asked for — the check never ends on an error page. A
+    browser that kept no cookie (no nonce came back) returns to an address marked done, so
+    that it is not sent round again."""
+    back = local_path(request.args.get("next"))
+    if pending is None:
+        return redirect(marked_done(back))
+    token = request.args.get("token")
+    if token:
+        try:
+            visitor = redeem_link(db.session, token, request.host, pending, utcnow())
+        except LinkRefused as refused:
+            current_app.logger.info("portal check: link refused (%s) on %s", refused.reason,
+                                    request.host)
+        else:
+            if not _would_swap_buyer(visitor):
+                link_session(visitor)
+    return redirect(back)
 
 
 def _would_swap_buyer(visitor: Visitor) -> bool:

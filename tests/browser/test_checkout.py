@@ -15,6 +15,7 @@ from mall.orders.models import Order, OrderStatus
 from mall.rates.services import set_operator_rate
 from mall.shipping.models import ShippingKind
 from mall.shipping.zones import Zone
+from tests.browser.steps import send_address
 from tests.support.checkout import RATES, RATES_DAY, add_method
 
 
@@ -52,13 +53,8 @@ def test_two_storefronts_one_checkout_one_card_payment(page, card_mall, shops):
     page.goto(mall.portal("/cart"))
     page.get_by_role("link", name="Checkout").click()
     page.wait_for_url(mall.portal("/checkout"))
-    page.get_by_label("Email address (for the order confirmation)").fill("claire@example.fr")
-    page.get_by_label("Name on the envelope").fill("Claire Martin")
-    page.get_by_label("Address", exact=True).fill("12 rue de la Poste")
-    page.get_by_label("Postal code").fill("69002")
-    page.get_by_label("City or town").fill("Lyon")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Continue to shipping").click()
+    send_address(page, email="claire@example.fr", name="Claire Martin",
+                 street="12 rue de la Poste", postal_code="69002", city="Lyon", country="FR")
 
     page.wait_for_url(mall.portal("/checkout/shipping"))
     assert page.locator("fieldset.shipping-post").count() == 2

@@ -20,6 +20,7 @@ from mall.extensions import db
 from mall.rates.services import set_operator_rate
 from mall.shipping.models import ShippingKind
 from mall.shipping.zones import Zone
+from tests.browser.steps import send_address
 from tests.support.checkout import RATES, RATES_DAY, add_method
 
 PASSWORD = "correct horse 1"
@@ -111,12 +112,8 @@ def walk(page: Any, mall: Any, product_id: int) -> None:
     page.goto(mall.portal("/cart"))
     page.get_by_role("link", name="Checkout").click()
     page.wait_for_url(mall.portal("/checkout"))
-    page.get_by_label("Name on the envelope").fill("Ana Collector")
-    page.get_by_label("Address", exact=True).fill("3 quai Saint-Vincent")
-    page.get_by_label("Postal code").fill("69001")
-    page.get_by_label("City or town").fill("Lyon")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Continue to shipping").click()
+    send_address(page, name="Ana Collector", street="3 quai Saint-Vincent",
+                 postal_code="69001", city="Lyon", country="FR")
     page.wait_for_url(mall.portal("/checkout/shipping"))
     page.get_by_role("button", name="Continue to review").click()
     page.wait_for_url(mall.portal("/checkout/review"))

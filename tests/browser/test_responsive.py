@@ -22,6 +22,7 @@ from mall.extensions import db
 from mall.rates.services import set_operator_rate
 from mall.shipping.models import ShippingKind
 from mall.shipping.zones import Zone
+from tests.browser.steps import send_address
 from tests.support.checkout import RATES, RATES_DAY, add_method
 
 PHONE = {"width": 390, "height": 844}
@@ -159,13 +160,9 @@ def check_out(page: Any, mall: Any, shots: Path | None) -> None:
     page.get_by_role("link", name="Checkout").tap()
     page.wait_for_url(mall.portal("/checkout"))
     fits_the_screen(page, "checkout-address", shots)
-    page.get_by_label("Email address (for the order confirmation)").fill("claire@example.fr")
-    page.get_by_label("Name on the envelope").fill("Claire Martin")
-    page.get_by_label("Address", exact=True).fill("12 rue de la Poste")
-    page.get_by_label("Postal code").fill("69002")
-    page.get_by_label("City or town").fill("Lyon")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Continue to shipping").tap()
+    send_address(page, email="claire@example.fr", name="Claire Martin",
+                 street="12 rue de la Poste", postal_code="69002", city="Lyon", country="FR",
+                 tap=True)
     page.wait_for_url(mall.portal("/checkout/shipping"))
     fits_the_screen(page, "checkout-shipping", shots)
     page.get_by_role("button", name="Continue to review").tap()

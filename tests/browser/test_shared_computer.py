@@ -16,6 +16,7 @@ from mall.extensions import db
 from mall.rates.services import set_operator_rate
 from mall.shipping.models import ShippingKind
 from mall.shipping.zones import Zone
+from tests.browser.steps import send_address
 from tests.support.checkout import RATES, RATES_DAY, add_method
 
 PASSWORD = "correct horse battery"
@@ -66,11 +67,8 @@ def test_the_next_person_at_a_shared_computer_sees_nothing_of_the_last(page, liv
     add_to_cart(page, issue, shop["product"])
 
     page.goto(mall.portal("/checkout"))
-    page.get_by_label("Name on the envelope").fill("Ana at home")
-    page.get_by_label("Address", exact=True).fill("9 Rua Augusta")
-    page.get_by_label("City or town").fill("Lisboa")
-    page.get_by_label("Country").select_option("PT")
-    page.get_by_role("button", name="Continue to shipping").click()
+    send_address(page, name="Ana at home", street="9 Rua Augusta", city="Lisboa",
+                 country="PT")
     page.wait_for_url(mall.portal("/checkout/shipping"))
     page.get_by_role("button", name="Continue to review").click()
     page.wait_for_url(mall.portal("/checkout/review"))

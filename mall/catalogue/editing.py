@@ -24,6 +24,7 @@ from mall.catalogue.models import (
     StockReason,
     Theme,
 )
+from mall.catalogue.publishing import announce
 from mall.catalogue.search import index_issues
 from mall.catalogue.wns import InvalidWNS, parse_wns
 from mall.money import Money, precision
@@ -115,13 +116,15 @@ def save_issue(
     return issue
 
 
-def publish(issue: Issue, now: datetime) -> bool:
-    """Put a draft on sale; False when it was on sale already (a replayed button)."""
+def publish(session: Session, issue: Issue, now: datetime) -> bool:
+    """Put a draft on sale and announce it; False when it was on sale already (a replayed
+    button)."""
     if issue.published_at is not None:
         return False
     if not issue.products:
         raise CatalogueRefused("products", _l("Add at least one product before publishing."))
     issue.published_at = now
+    announce(session, [issue])
     return True
 
 

@@ -34,6 +34,7 @@ from mall.catalogue.models import (
     StockReason,
     Theme,
 )
+from mall.catalogue.publishing import announce
 from mall.catalogue.search import index_issues
 from mall.catalogue.wns import InvalidWNS, parse_wns
 from mall.money import Money
@@ -263,6 +264,7 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
         select(Product).where(Product.post_id == post.id))}
     themes = {theme.slug: theme for theme in session.scalars(select(Theme))}
     touched: list[Issue] = []
+    put_on_sale: list[Issue] = []
     movements: list[tuple[Product, int]] = []
     for slug, found in issues.items():
         values = found.values
@@ -292,6 +294,7 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
         if given("published"):
             if values["published"] and issue.published_at is None:
                 issue.published_at = now
+                put_on_sale.append(issue)
             elif not values["published"]:
                 issue.published_at = None
         for row in found.products:
@@ -328,6 +331,7 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
         for product, delta in movements
     )
     index_issues(session, touched)
+    announce(session, put_on_sale)
     session.flush()
     return result
 

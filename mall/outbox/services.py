@@ -52,15 +52,16 @@ def _written_tasks_rolled_back(session: Session, previous: SessionTransaction) -
 
 def dispatch_committed(session: Session) -> int:
     """Run the tasks that this session's committed transactions wrote; how many were done.
-    A task that fails stays for `run_due` (its retry); nothing here raises."""
-    ids = session.info.pop(_COMMITTED, [])
+    A task that fails stays for `run_due` (its retry); nothing here raises. Tasks that a
+    handler writes (an announcement fanning out into mails) run in the same pass."""
     done = 0
-    for task_id in ids:
-        try:
-            done += run_task(session, task_id, utcnow())
-        except Exception:  # the database itself failed: the worker will try again
-            log.exception("outbox task %s could not be run", task_id)
-            session.rollback()
+    while ids := session.info.pop(_COMMITTED, []):
+        for task_id in ids:
+            try:
+                done += run_task(session, task_id, utcnow())
+            except Exception:  # the database itself failed: the worker will try again
+                log.exception("outbox task %s could not be run", task_id)
+                session.rollback()
     return done
 
 

@@ -186,9 +186,9 @@ def test_publishing_twice_changes_nothing(staff):
     product = _product(staff["uy"])
     issue = product.issue
     issue.published_at = None
-    assert publish(issue, utcnow()) is True
+    assert publish(db.session, issue, utcnow()) is True
     first = issue.published_at
-    assert publish(issue, utcnow()) is False
+    assert publish(db.session, issue, utcnow()) is False
     assert issue.published_at == first
 
 

@@ -101,7 +101,7 @@ def publish_issue(issue_id: int) -> ResponseReturnValue:
     issue = get_owned_or_404(Issue, issue_id)
     _check_button()
     try:
-        if publish(issue, utcnow()):
+        if publish(db.session, issue, utcnow()):
             flash(_("“%(title)s” is on sale now.", title=localized(issue.title)), "success")
     except CatalogueRefused as refused:
         flash(str(refused.message), "error")

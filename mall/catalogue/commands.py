@@ -1,4 +1,5 @@
-"""`flask mall catalogue import|export`: a post's catalogue as CSV from the command line."""
+"""`flask mall catalogue import|export|reindex`: a post's catalogue as CSV from the command
+line, and the search index written again."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from mall.catalogue.search import rebuild_index
 from mall.catalogue.spreadsheet import ImportFailed, export_csv, import_csv
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.posts.models import Post
 
-catalogue_cli = AppGroup("catalogue", help="A post's catalogue as CSV (docs/catalogue-csv.md).")
+catalogue_cli = AppGroup(
+    "catalogue", help="A post's catalogue as CSV (docs/catalogue-csv.md); the search index.")
 
 
 def _post(code: str) -> Post:
@@ -50,3 +53,12 @@ def import_command(code: str, file: click.utils.LazyFile) -> None:
 def export_command(code: str, file: click.utils.LazyFile) -> None:
     """Write CODE's whole catalogue, drafts included, to FILE (default: standard output)."""
     file.write(export_csv(db.session, _post(code)))
+
+
+@catalogue_cli.command("reindex")
+def reindex_command() -> None:
+    """Write every issue's search text again (after an upgrade changes how text is indexed,
+    such as migration 20261205_0015's stems and spelling)."""
+    rebuild_index(db.session)
+    db.session.commit()
+    click.echo("Search index rebuilt.")

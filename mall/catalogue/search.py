@@ -24,29 +24,36 @@ letters and digits: no query syntax of either backend can be injected."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy import (
     ColumnElement,
     ForeignKey,
     FromClause,
+    Numeric,
     Select,
+    String,
     Text,
+    and_,
+    case,
     column,
     delete,
     func,
     insert,
+    literal,
     literal_column,
     select,
     table,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import (
     Mapped,
     Session,
@@ -55,16 +62,29 @@ from sqlalchemy.orm import (
     mapped_column,
     selectinload,
 )
-from wtforms import Form, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, StopValidation
+from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
 
 from mall.catalogue.labels import LABELS
-from mall.catalogue.models import Issue, Product, ProductFormat, Theme
+from mall.catalogue.models import Condition, Issue, Product, ProductFormat, Theme
+from mall.catalogue.words import (
+    SPELLING_MAX_LENGTH,
+    closest,
+    deletions,
+    document,
+    fold,
+    search_terms,
+    spelled,
+    variants,
+)
+from mall.currency import display_currency, rate_table
 from mall.extensions import db
 from mall.forms import MallQueryForm
 from mall.i18n import localized
+from mall.money import Money, precision
 from mall.pagination import MAX_PAGE, CappedPage, capped_count
 from mall.posts.models import Post, PostStatus
+from mall.rates.conversion import BASIS_POINTS, RateTable, configured_spread_bps
 
 #: Issues indexed per round trip by `rebuild_index`, so memory stays flat on big catalogues.
 REBUILD_BATCH = 500
@@ -88,56 +108,44 @@ class IssueSearch(db.Model):
 
 # -- Text ------------------------------------------------------------------------------------
 
-_TERM = re.compile(r"[^\W_]+")
-#: Below this code point are the Latin, Greek and Cyrillic letters whose accents searchers
-#: leave out; marks on other scripts (Khmer vowel signs…) are part of the letter and stay.
-_ACCENTED_SCRIPTS_END = "\u0530"
-
-
-def fold(text: str) -> str:
-    """Lower case, compatibility forms (ligatures, full-width digits) made plain, and the
-    accents of Latin, Greek and Cyrillic letters removed: how a searcher types a word."""
-    kept: list[str] = []
-    for char in unicodedata.normalize("NFKD", text.casefold()):
-        if unicodedata.combining(char) and kept and kept[-1] < _ACCENTED_SCRIPTS_END:
-            continue
-        kept.append(char)
-    return unicodedata.normalize("NFC", "".join(kept))
-
-
-def search_terms(text: str) -> list[str]:
-    """The folded words of a text: runs of letters and digits, so "UY003.18" is two terms
-    and quotes, stars, `&` or `NEAR` typed by a visitor are no more than spaces."""
-    return _TERM.findall(fold(text))
-
-
-def _plain(parts: Iterable[str]) -> str:
-    return " ".join(term for part in parts for term in search_terms(part))
-
 
 def issue_document(issue: Issue) -> tuple[str, str]:
     """The heading and body texts under which `issue` is found, in every language it is
-    written in, so a Dutch collector finds a Uruguayan issue by its English title."""
+    written in (with each language's stems), so a Dutch collector finds a Uruguayan issue by
+    its English title and "butterfly" finds "Butterflies"."""
     post = issue.post
-    heading = [*issue.title.values(), *issue.wns_numbers]
+    heading = [*issue.title.items(), *((None, number) for number in issue.wns_numbers)]
     body = [
-        *issue.description.values(),
-        issue.designer,
-        issue.printer,
-        *post.country_name.values(),
-        *post.name.values(),
-        post.code,
+        *issue.description.items(),
+        (None, issue.designer),
+        (None, issue.printer),
+        *post.country_name.items(),
+        *post.name.items(),
+        (None, post.code),
     ]
     for theme in issue.themes:
-        body += [theme.slug, *theme.name.values()]
-    return _plain(heading), _plain(body)
+        body += [(None, theme.slug), *theme.name.items()]
+    return document(heading), document(body)
 
 
 # -- Index -----------------------------------------------------------------------------------
 
 
+class SearchSpelling(db.Model):
+    """Every word indexed, under itself and each of its one-letter deletions (`words.py`):
+    how a misspelt word finds the word meant. Rows are only added: a word that no longer
+    appears in any issue costs a row and, at worst, a suggestion that finds nothing (which is
+    then not shown)."""
+
+    __tablename__ = "search_spelling"
+
+    variant: Mapped[str] = mapped_column(String(SPELLING_MAX_LENGTH), primary_key=True)
+    word: Mapped[str] = mapped_column(String(SPELLING_MAX_LENGTH), primary_key=True)
+
+
 def index_issues(session: Session, issues: Iterable[Issue]) -> None:
-    """Write the search text of `issues` (new or changed), replacing what was indexed.
+    """Write the search text of `issues` (new or changed), replacing what was indexed, and
+    learn their words' spelling.
 
     Call it wherever issues are created or edited, in the same transaction. It flushes (new
     issues need their ids) but never commits: the caller's request or command does."""
@@ -152,6 +160,34 @@ def index_issues(session: Session, issues: Iterable[Issue]) -> None:
     ids = [row["issue_id"] for row in rows]
     session.execute(delete(IssueSearch).where(IssueSearch.issue_id.in_(ids)))
     session.execute(insert(IssueSearch), rows)
+    learn_spelling(session, rows)
+
+
+def learn_spelling(session: Session, rows: Iterable[dict[str, Any]]) -> None:
+    """Keep the words of these `issue_search` rows that are not known yet, with their
+    deletions. Stems are left out: nobody types "butterfli"."""
+    words: set[str] = set()
+    for row in rows:
+        words.update(word for word in f"{row['heading']} {row['body']}".split() if spelled(word))
+    ordered = sorted(words)
+    known: set[str] = set()
+    for start in range(0, len(ordered), SPELLING_BATCH):
+        chunk = ordered[start:start + SPELLING_BATCH]
+        known.update(session.scalars(
+            select(SearchSpelling.word)
+            .where(SearchSpelling.variant.in_(chunk), SearchSpelling.word == SearchSpelling.variant)
+        ))
+    new = [{"variant": variant, "word": word}
+           for word in ordered if word not in known for variant in sorted(deletions(word))]
+    for start in range(0, len(new), SPELLING_BATCH):
+        session.execute(_insert_new(session, new[start:start + SPELLING_BATCH]))
+
+
+def _insert_new(session: Session, rows: list[dict[str, str]]) -> Any:
+    """An insert that skips rows already there (two imports learning one word at once)."""
+    dialect = session.get_bind().dialect.name
+    module = sqlite if dialect == "sqlite" else postgresql
+    return module.insert(SearchSpelling).values(rows).on_conflict_do_nothing()
 
 
 def rebuild_index(session: Session) -> None:
@@ -174,6 +210,30 @@ def rebuild_index(session: Session) -> None:
         last_id = batch[-1].id
 
 
+def corrections(session: Session, terms: Sequence[str]) -> list[str]:
+    """`terms` with each word that no issue holds replaced by the indexed word nearest to
+    it, where one is near enough (`words.closest`). One query, whatever the words."""
+    unknown = [term for term in terms if spelled(term)]
+    if not unknown:
+        return list(terms)
+    lookups = sorted(set().union(*(deletions(term) for term in unknown)))
+    found: dict[str, set[str]] = {}
+    for variant, word in session.execute(
+        select(SearchSpelling.variant, SearchSpelling.word)
+        .where(SearchSpelling.variant.in_(lookups))
+        .limit(SPELLING_CANDIDATES)
+    ):
+        found.setdefault(variant, set()).add(word)
+    corrected = []
+    for term in terms:
+        candidates = set().union(*(found.get(v, set()) for v in deletions(term)))
+        if not spelled(term) or term in candidates:
+            corrected.append(term)
+        else:
+            corrected.append(closest(term, candidates) or term)
+    return corrected
+
+
 # -- Backends --------------------------------------------------------------------------------
 
 #: Matches ranked for one search at most: beyond it a common word would cost a rank per
@@ -185,6 +245,11 @@ RANK_WINDOW = 2_000
 #: A search counts its results up to this many, and says "more than" past it.
 SEARCH_COUNT_CAP = 1_000
 
+#: Words looked up or learnt per statement (far below either database's parameter limit).
+SPELLING_BATCH = 500
+#: Spelling rows read for one correction at most: a few words' deletions match a few dozen.
+SPELLING_CANDIDATES = 500
+
 
 class SearchBackend(Protocol):
     """One database's full text: the issues matching every term, with a score that is
@@ -193,11 +258,23 @@ class SearchBackend(Protocol):
     def matches(
         self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
     ) -> FromClause:
-        """The (issue_id, score) of issues matching `terms`, driving the search: joined to
-        the catalogue for the filters, never probed once per issue. The last term matches as
-        a prefix, so results come while the visitor is still typing a word. Unscored (for
+        """The (issue_id, score) of issues matching every one of `terms` (a term matches as
+        itself or as its stem in any language), driving the search: joined to the catalogue
+        for the filters, never probed once per issue. The last term also matches as a
+        prefix, so results come while the visitor is still typing a word. Unscored (for
         counting), the score is 0 and costs nothing."""
         ...
+
+
+def _alternatives(terms: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """For each term: what is matched as a prefix (the last term only, else '') and the
+    exact forms (the term and its stems; a prefix covers the term itself, and PostgreSQL
+    ranks a query holding a lexeme both as a prefix and exactly at 0)."""
+    last = len(terms) - 1
+    return [
+        (term, variants(term)[1:]) if i == last else ("", variants(term))
+        for i, term in enumerate(terms)
+    ]
 
 
 class SQLiteBackend:
@@ -216,9 +293,11 @@ class SQLiteBackend:
     def matches(
         self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
     ) -> FromClause:
-        phrases = [f'"{term}"' for term in terms]
-        phrases[-1] += "*"
-        expression = " ".join(phrases)
+        groups = []
+        for prefix, forms in _alternatives(terms):
+            phrases = ([f'"{prefix}"*'] if prefix else []) + [f'"{form}"' for form in forms]
+            groups.append(f"({' OR '.join(phrases)})")
+        expression = " AND ".join(groups)
         code = search_terms(query.country or "") if query is not None else []
         if code:
             expression = f'({expression}) AND body : "{code[0]}"'
@@ -241,9 +320,9 @@ class SQLiteBackend:
 
 class PostgreSQLBackend:
     """The weighted vector of migration 20261204_0014, stored in `issue_fts` (heading A,
-    body B, 'simple' because documents mix languages and are folded already), ranked with
-    `ts_rank` without parsing the text again. A storefront's post narrows the indexed query
-    itself (`issue_fts.post_id`), so the window holds that post's matches."""
+    body B, 'simple' because documents mix languages and are folded and stemmed already),
+    ranked with `ts_rank` without parsing the text again. A storefront's post narrows the
+    indexed query itself (`issue_fts.post_id`), so the window holds that post's matches."""
 
     _simple = literal_column("'simple'::regconfig")
     _fts = table("issue_fts", column("issue_id"), column("post_id"), column("document"))
@@ -251,9 +330,11 @@ class PostgreSQLBackend:
     def matches(
         self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
     ) -> FromClause:
-        words = [f"'{term}'" for term in terms]
-        words[-1] += ":*"
-        tsquery = func.to_tsquery(self._simple, " & ".join(words))
+        groups = []
+        for prefix, forms in _alternatives(terms):
+            lexemes = ([f"'{prefix}':*"] if prefix else []) + [f"'{form}'" for form in forms]
+            groups.append(f"({' | '.join(lexemes)})")
+        tsquery = func.to_tsquery(self._simple, " & ".join(groups))
         document = self._fts.c.document
         score = func.ts_rank(document, tsquery) if scored else literal_column("0")
         statement = select(self._fts.c.issue_id, score.label("score")).where(
@@ -277,6 +358,44 @@ def backend_for(session: Session) -> SearchBackend:
 # -- Searching -------------------------------------------------------------------------------
 
 
+class Sort(enum.Enum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_LOW = "price"
+    PRICE_HIGH = "-price"
+
+
+BY_PRICE = (Sort.PRICE_LOW, Sort.PRICE_HIGH)
+
+
+@dataclass(frozen=True)
+class PriceRange:
+    """Bounds a visitor typed in their display currency, and the rates to read every post's
+    prices in it (with the spread the buyer pays, as the prices they are shown)."""
+
+    low: Money | None
+    high: Money | None
+    rates: RateTable
+    spread_bps: int = 0
+
+    def bounds(self) -> dict[str, tuple[int | None, int | None]]:
+        """Per currency with a rate: the lowest and highest price in minor units whose
+        display falls within the range (within a rounding)."""
+        shown = (self.low or self.high).currency  # type: ignore[union-attr]
+        markup = Decimal(BASIS_POINTS + self.spread_bps) / BASIS_POINTS
+        bounds: dict[str, tuple[int | None, int | None]] = {}
+        for currency in sorted(self.rates.currencies | {shown}):
+            minor = Decimal(10) ** precision(currency)
+            worth = self.rates.rate(currency, shown) * markup / minor
+            low = high = None
+            if self.low is not None:
+                low = int((self.low.to_decimal() / worth).to_integral_value(ROUND_CEILING))
+            if self.high is not None:
+                high = int((self.high.to_decimal() / worth).to_integral_value(ROUND_FLOOR))
+            bounds[currency] = (low, high)
+        return bounds
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     """What a visitor asks for, validated; empty filters are None."""
@@ -288,6 +407,13 @@ class SearchQuery:
     theme: str | None = None
     year: int | None = None
     format: ProductFormat | None = None
+    condition: Condition | None = None
+    in_stock: bool = False
+    prices: PriceRange | None = None
+    #: Best match first with words, else newest; by price needs `rates`.
+    sort: Sort | None = None
+    #: The rates that put prices of every currency on one scale (sorting by price).
+    rates: RateTable | None = None
     #: Set on a storefront: only that post's issues.
     post_id: int | None = None
     page: int = 1
@@ -296,28 +422,49 @@ class SearchQuery:
     @property
     def narrowed(self) -> bool:
         """Whether anything but words limits the results."""
-        return any(
+        return self.in_stock or any(
             value is not None
-            for value in (self.country, self.theme, self.year, self.format, self.post_id)
+            for value in (self.country, self.theme, self.year, self.format, self.condition,
+                          self.prices, self.post_id)
         )
 
 
+@dataclass
 class SearchResults(CappedPage):
     """One page of matching issues; `total` is counted up to SEARCH_COUNT_CAP, `more` set
-    past it."""
+    past it. `corrected` holds the words searched instead when those typed found nothing."""
+
+    corrected: str | None = None
 
 
 def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     """Issues of live posts matching `query`: best match first when words are given, else
-    newest first. Four queries whatever the number of results: the count (up to
-    SEARCH_COUNT_CAP), the page (with each issue's post, and one issue more, which says
-    whether a next page exists) and the products and themes a result card shows.
+    newest first, or by price. Four queries whatever the number of results: the count (up
+    to SEARCH_COUNT_CAP), the page (with each issue's post, and one issue more, which says
+    whether a next page exists) and the products and themes a result card shows. Words
+    that find nothing cost two more: their spelling is looked up, and the nearest words
+    searched instead ("diligensia" finds "diligencia").
 
     With words, only a bounded window of matches is ranked (RANK_WINDOW): the work per
     search stays flat however common the word, where ranking every match of a common word
     grows with the catalogue."""
     terms = search_terms(query.words)
+    results = _search(session, query, terms)
+    if results.total or not terms:
+        return results
+    corrected = corrections(session, terms)
+    if corrected == terms:
+        return results
+    instead = _search(session, query, corrected)
+    if instead.total:
+        instead.corrected = " ".join(corrected)
+        return instead
+    return results
+
+
+def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchResults:
     conditions = _conditions(query)
+    sort = query.sort or (Sort.RELEVANCE if terms else Sort.NEWEST)
     if terms:
         backend = backend_for(session)
         # The window: matching issues of live posts, filtered, with their score. The page is
@@ -329,12 +476,16 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
         counted = select(unscored.subquery("counted").c.id)
         issue: Any = aliased(Issue, candidates)
         matching = select(issue).join(issue.post)
-        order: list[Any] = [candidates.c.score.desc()]
+        order: list[Any] = [candidates.c.score.desc()] if sort is Sort.RELEVANCE else []
     else:
         issue = Issue
         matching = select(Issue).join(Issue.post).where(*conditions)
         counted = matching
         order = []
+    if sort in BY_PRICE and query.rates is not None:
+        price = _lowest_price(issue.id, query, query.rates)
+        order.append(price.asc().nulls_last() if sort is Sort.PRICE_LOW
+                     else price.desc().nulls_last())
     order += [issue.issue_date.desc(), issue.id.desc()]
 
     total = capped_count(session, counted, SEARCH_COUNT_CAP + 1)
@@ -379,7 +530,9 @@ def _window(
 
 
 def _conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
-    """The filters, read from the catalogue itself rather than from the index."""
+    """The filters, read from the catalogue itself rather than from the index. What is
+    asked of products (format, condition, stock, price) is asked of one and the same
+    product: "sheets in stock" is not a sheet sold out beside a single in stock."""
     conditions = [Post.status == PostStatus.LIVE, Issue.published_at.is_not(None)]
     if query.post_id is not None:
         conditions.append(Issue.post_id == query.post_id)
@@ -391,9 +544,44 @@ def _conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
         conditions.append(
             Issue.issue_date.between(date(query.year, 1, 1), date(query.year, 12, 31))
         )
-    if query.format is not None:
-        conditions.append(Issue.products.any(Product.format == query.format))
+    wanted = _product_conditions(query)
+    if wanted:
+        conditions.append(Issue.products.any(and_(*wanted)))
     return conditions
+
+
+def _product_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    wanted: list[ColumnElement[bool]] = []
+    if query.format is not None:
+        wanted.append(Product.format == query.format)
+    if query.condition is not None:
+        wanted.append(Product.condition == query.condition)
+    if query.in_stock:
+        wanted.append(Product.stock > 0)
+    if query.prices is not None:
+        bounds = query.prices.bounds()
+        wanted.append(Product.currency.in_(sorted(bounds)))
+        lows = {currency: low for currency, (low, _) in bounds.items() if low is not None}
+        highs = {currency: high for currency, (_, high) in bounds.items() if high is not None}
+        if lows:
+            wanted.append(Product.price_minor >= case(lows, value=Product.currency))
+        if highs:
+            wanted.append(Product.price_minor <= case(highs, value=Product.currency))
+    return wanted
+
+
+def _lowest_price(issue_id: Any, query: SearchQuery, rates: RateTable) -> Any:
+    """The issue's cheapest product (among those the filters ask for) on one scale across
+    currencies: its price times what a minor unit of its currency is worth in euros."""
+    worth = {currency: literal(rates.rate(currency, "EUR") / Decimal(10) ** precision(currency),
+                               Numeric(38, 18))
+             for currency in sorted(rates.currencies | {"EUR"})}
+    return (
+        select(func.min(Product.price_minor * case(worth, value=Product.currency)))
+        .where(Product.issue_id == issue_id, *_product_conditions(query))
+        .correlate_except(Product)
+        .scalar_subquery()
+    )
 
 
 # -- The form --------------------------------------------------------------------------------
@@ -422,6 +610,46 @@ class _OptionalIntegerField(IntegerField):
             raise StopValidation
 
 
+class _PriceField(StringField):
+    """An amount in the visitor's display currency, as they type it ("12,50" or "12.50");
+    blank is no bound."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip().replace(" ", "").replace(",", ".") if valuelist else ""
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or value < 0 or value > MAX_PRICE:
+            self.process_errors.append(_l("Write a price as a number, like 12.50."))
+            return
+        self.data = value
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors:
+            raise StopValidation
+
+    def money(self, currency: str) -> Money | None:
+        if self.data is None:
+            return None
+        exponent = Decimal(1).scaleb(-precision(currency))
+        return Money.from_decimal(self.data.quantize(exponent, ROUND_FLOOR), currency)
+
+
+#: The highest price a search may name, far above any stamp's.
+MAX_PRICE = Decimal("99999999")
+
+SORT_LABELS = {
+    Sort.RELEVANCE: _l("Best match"),
+    Sort.NEWEST: _l("Newest first"),
+    Sort.PRICE_LOW: _l("Price, lowest first"),
+    Sort.PRICE_HIGH: _l("Price, highest first"),
+}
+
+
 class SearchForm(MallQueryForm):
     """The search form, read from the query string: a GET form changes nothing, so it has
     no CSRF token, and its URL can be bookmarked and shared."""
@@ -442,6 +670,11 @@ class SearchForm(MallQueryForm):
         ],
     )
     format = SelectField(_l("Format"), default="")
+    condition = SelectField(_l("Condition"), default="")
+    price_min = _PriceField(_l("Lowest price"))
+    price_max = _PriceField(_l("Highest price"))
+    in_stock = BooleanField(_l("In stock only"))
+    sort = SelectField(_l("Sort"), default="")
     page = _OptionalIntegerField(
         _l("Page"),
         validators=[
@@ -465,16 +698,40 @@ class SearchForm(MallQueryForm):
         self.format.choices = [("", _l("Any format"))] + [
             (format_.value, LABELS[format_]) for format_ in ProductFormat
         ]
+        self.condition.choices = [("", _l("Any condition"))] + [
+            (condition.value, LABELS[condition]) for condition in Condition
+        ]
+        self.sort.choices = [("", _l("Best match, or newest without words"))] + [
+            (sort.value, SORT_LABELS[sort]) for sort in Sort
+        ]
+        self.price_min.description = self.price_max.description = _l(
+            "In %(currency)s.", currency=display_currency())
+
+    def validate_price_max(self, field: _PriceField) -> None:
+        low = self.price_min.data
+        if low is not None and field.data is not None and field.data < low:
+            raise ValidationError(_l("The highest price must not be below the lowest."))
 
     def to_query(self, post: Post | None = None, per_page: int = 24) -> SearchQuery:
         """The validated filters; on a storefront (`post` given) the country is always the
         storefront's own, whatever the query string says."""
+        currency = display_currency()
+        low, high = self.price_min.money(currency), self.price_max.money(currency)
+        sort = Sort(self.sort.data) if self.sort.data else None
+        priced = low is not None or high is not None
+        rates = rate_table() if priced or sort in BY_PRICE else None
         return SearchQuery(
             words=self.q.data or "",
             country=post.code if post is not None else self.country.data or None,
             theme=self.theme.data or None,
             year=self.year.data,
             format=ProductFormat(self.format.data) if self.format.data else None,
+            condition=Condition(self.condition.data) if self.condition.data else None,
+            in_stock=bool(self.in_stock.data),
+            prices=(PriceRange(low, high, rates, configured_spread_bps(current_app.config))
+                    if rates is not None and priced else None),
+            sort=sort,
+            rates=rates if sort in BY_PRICE else None,
             post_id=post.id if post is not None else None,
             page=self.page.data or 1,
             per_page=per_page,

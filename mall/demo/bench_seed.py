@@ -39,7 +39,7 @@ from mall.catalogue.models import (
     Theme,
     issue_theme,
 )
-from mall.catalogue.search import IssueSearch, issue_document
+from mall.catalogue.search import IssueSearch, issue_document, learn_spelling
 from mall.demo.seed import seed
 from mall.extensions import db
 from mall.posts.models import Post, PostStatus
@@ -305,6 +305,7 @@ def seed_bench(session: Session, issues: int, posts: int = 40, seed_value: int =
         session.execute(insert(Product.__table__), product_rows)
         session.execute(insert(issue_theme), links)
         session.execute(insert(IssueSearch.__table__), search)
+        learn_spelling(session, search)
         made += len(issue_rows)
     _bump_sequences(session)
     session.flush()

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, ngettext
 
@@ -36,3 +38,22 @@ def test_plural_forms_follow_the_count(app, language, one, two):
     with app.test_request_context(), force_locale(language):
         assert ngettext("%(num)d post", "%(num)d posts", 1) == one
         assert ngettext("%(num)d post", "%(num)d posts", 2) == two
+
+
+def test_the_catalogues_hold_every_message_of_the_code():
+    """`make i18n` was run after the last message was written: a message added without it
+    would reach no catalogue, and the completeness test above could not see it missing."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    in_code = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT, method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None,
+                                                    "lazy_gettext": None},
+        )
+        if message
+    }
+    with (ROOT / "translations" / "messages.pot").open("rb") as pot:
+        in_template = {message.id if isinstance(message.id, str) else message.id[0]
+                       for message in read_po(pot) if message.id}
+    assert sorted(in_code - in_template) == []

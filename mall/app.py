@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     back offices at `/manage`) at `stamps.<cc>.<domain>`."""
     from mall.accounts.profile_views import bp as profile_bp
     from mall.accounts.views import bp as accounts_bp
+    from mall.alerts.views import bp as alerts_bp
     from mall.cart.views import bp as cart_bp
     from mall.catalogue.views import bp as catalogue_bp
     from mall.checkout.placing import bp as placing_bp
@@ -182,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(profile_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(privacy_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(alerts_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(outbox_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     # the operator's desk (staff sign-in, payments) exists on the portal only
     app.register_blueprint(operator_bp, subdomain=hosts.PORTAL_SUBDOMAIN)

@@ -11,6 +11,7 @@ mall_cli = AppGroup("mall", help="Post Mall administration.")
 
 def init_app(app: Flask) -> None:
     from mall.accounts.commands import accounts_cli
+    from mall.alerts.commands import alerts_cli
     from mall.catalogue.commands import catalogue_cli
     from mall.demo.bench_seed import seed_bench_command
     from mall.demo.commands import seed_demo
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     mall_cli.add_command(outbox_cli)
     mall_cli.add_command(privacy_cli)
     mall_cli.add_command(catalogue_cli)
+    mall_cli.add_command(alerts_cli)
     mall_cli.add_command(settle_command)
     app.cli.add_command(mall_cli)
 

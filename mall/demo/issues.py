@@ -122,6 +122,7 @@ def _build_issue(
         perforation=perforation,
         print_run=print_run,
         products=products,
+        draft=subject.draft,
     )
 
 

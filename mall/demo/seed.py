@@ -158,7 +158,8 @@ def _seed_issues(
         issue = existing.get(spec.slug)
         if issue is None:
             # On sale since its issue date, as a real shop's back catalogue is.
-            published = datetime.combine(spec.issue_date, time(9), tzinfo=UTC)
+            published = (None if spec.draft
+                         else datetime.combine(spec.issue_date, time(9), tzinfo=UTC))
             issue = _create(session, Issue, {"post": post, "slug": spec.slug,
                                              "published_at": published, **values}, report)
             existing[spec.slug] = issue

@@ -30,6 +30,8 @@ class Subject:
     day: int | None = None
     stamps: int | None = None
     sheet: bool = False
+    #: Ready in the back office but not on sale: staff publish it, and followers hear of it.
+    draft: bool = False
 
 
 def series(
@@ -172,6 +174,7 @@ class IssueSpec:
     perforation: str
     print_run: int
     products: tuple[ProductSpec, ...] = field(default_factory=tuple)
+    draft: bool = False
 
 
 class SeedCounter(Protocol):

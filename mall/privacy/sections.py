@@ -6,6 +6,7 @@ table that points at a buyer or a visit and is in no section."""
 from __future__ import annotations
 
 from mall.accounts.personal_data import ADDRESSES, PROFILE, SIGN_IN_ATTEMPTS
+from mall.alerts.personal_data import ALERTS
 from mall.cart.personal_data import CART
 from mall.mail.personal_data import MAIL
 from mall.orders.personal_data import ORDERS
@@ -17,6 +18,7 @@ SECTIONS: tuple[PersonalData, ...] = (
     MAIL,  # before the orders: it finds their addresses
     ORDERS,
     CART,
+    ALERTS,
     ADDRESSES,
     SIGN_IN_ATTEMPTS,
     PROFILE,

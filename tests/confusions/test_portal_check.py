@@ -16,7 +16,7 @@ from mall.pagecache import cache
 from mall.pagecache.keys import SHAREABLE_SESSION_KEYS
 from mall.posts.models import PostStatus
 from mall.visitors.models import Visitor
-from tests.privacy.conftest import sign_in
+from tests.support.accounts import sign_in
 from tests.support.checkout import FreshRequestClient, choose_currency
 from tests.support.hosts import PORTAL, link, storefront
 

@@ -35,7 +35,8 @@ def test_every_page_of_every_demo_storefront_and_the_portal(client):
         base = storefront(post.code)
         for path in PAGES:
             visit(base + path, None if path.endswith(".css") else post.default_locale)
-        issues = db.session.scalars(select(Issue).where(Issue.post_id == post.id)).all()
+        issues = db.session.scalars(select(Issue).where(
+            Issue.post_id == post.id, Issue.published_at.is_not(None))).all()  # drafts: 404
         assert len(issues) >= 40
         for issue in issues:
             visit(base + f"/issues/{issue.slug}", post.default_locale)

@@ -8,16 +8,14 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from mall.accounts.models import Address, Buyer
-from mall.accounts.passwords import hash_password
 from mall.extensions import db
 from mall.orders.models import Order, OrderStatus, PostOrderStatus
+from tests.support.accounts import sign_in
 from tests.support.checkout import add_to_cart, checkout
 from tests.support.hosts import PORTAL, csrf_token, link, storefront
 
-PASSWORD = "correct horse 1"
 DATA = PORTAL + "/account/privacy"
 
 
@@ -25,20 +23,6 @@ DATA = PORTAL + "/account/privacy"
 class Collector:
     buyer: Buyer
     order: Order
-
-
-def sign_in(client: FlaskClient, email: str = "ana@example.org") -> Buyer:
-    buyer = db.session.scalar(select(Buyer).where(Buyer.email == email))
-    if buyer is None:
-        buyer = Buyer(email=email, password_hash=hash_password(PASSWORD), name="Ana Collector",
-                      country="FR")
-        db.session.add(buyer)
-        db.session.commit()
-    url = PORTAL + "/account/sign-in"
-    response = client.post(url, data={"email": email, "password": PASSWORD,
-                                      "csrf_token": csrf_token(client, url)})
-    assert response.status_code == 302
-    return buyer
 
 
 def shipped(order: Order) -> Order:

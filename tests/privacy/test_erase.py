@@ -13,7 +13,8 @@ from mall.orders.personal_data import ERASED_EMAIL, ERASED_NAME
 from mall.outbox.models import OutboxTask
 from mall.visitors.models import Visitor
 from tests.http.test_accounts import register, shown_name
-from tests.privacy.conftest import PASSWORD, post_form, shipped, sign_in
+from tests.privacy.conftest import post_form, shipped
+from tests.support.accounts import PASSWORD, sign_in
 from tests.support.hosts import PORTAL, storefront
 
 #: client, other_client, rates, shop

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from mall.accounts.models import AttemptKind, SignInAttempt
 from mall.extensions import db
-from tests.privacy.conftest import DATA, PASSWORD, post_form, sign_in
+from tests.privacy.conftest import DATA, post_form
+from tests.support.accounts import PASSWORD, sign_in
 from tests.support.checkout import add_to_cart, checkout
 from tests.support.hosts import PORTAL, csrf_token
 
@@ -58,7 +59,8 @@ def test_every_table_is_also_a_csv_with_a_header(client, collector):
     archive = _archive(_export(client))
     names = set(archive.namelist())
     assert names == {"data.json", "profile.csv", "addresses.csv", "orders.csv",
-                     "order_lines.csv", "cart.csv", "visits.csv", "sign_in_attempts.csv"}
+                     "order_lines.csv", "cart.csv", "visits.csv", "sign_in_attempts.csv",
+                     "follows.csv", "alerts.csv"}
     text = archive.read("addresses.csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["city"] == "Lyon"

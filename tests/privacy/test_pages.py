@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.privacy.conftest import DATA, sign_in
+from tests.privacy.conftest import DATA
+from tests.support.accounts import sign_in
 from tests.support.hosts import PORTAL, storefront
 
 #: client, other_client, rates, shop

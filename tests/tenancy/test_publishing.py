@@ -32,7 +32,8 @@ from tests.tenancy.test_catalogue_csv import _csv, _row
 def heard(monkeypatch) -> list[str]:
     """The slugs the listeners hear of, in order."""
     slugs: list[str] = []
-    monkeypatch.setattr(publishing, "LISTENERS", (lambda _s, issue: slugs.append(issue.slug),))
+    monkeypatch.setattr(publishing, "listeners",
+                        lambda: (lambda _s, issue: slugs.append(issue.slug),))
     return slugs
 
 

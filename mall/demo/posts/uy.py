@@ -305,6 +305,15 @@ SUBJECTS: tuple[Subject, ...] = (
              "Montevideo».",
        "en": "On 1 October 1856 Uruguay's first stamps, the “Montevideo suns”, went on sale."},
       year=2026, month=10, day=1, stamps=3, sheet=True),
+    S("navidad-2026", ("christmas",),
+      {"es": "Navidad 2026", "en": "Christmas 2026", "fr": "Noël 2026"},
+      {"es": "Saludo de fin de año del Correo Uruguayo: el pesebre de la Catedral de "
+             "Montevideo.",
+       "en": "Correo Uruguayo's season's greetings: the nativity scene of Montevideo "
+             "Cathedral.",
+       "fr": "Les vœux de fin d'année du Correo Uruguayo : la crèche de la cathédrale de "
+             "Montevideo."},
+      year=2026, month=12, day=15, stamps=2, draft=True),
     *series(
         "navidad", ("christmas",),
         {"es": "Navidad {year}", "en": "Christmas {year}"},

@@ -1,0 +1,58 @@
+"""alerts: a collector's follows (a post, a theme or a collection) and the alerts sent
+
+Revision ID: 20261205_0016
+Revises: 20261205_0015
+Create Date: 2026-12-05 05:52:07.416917
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '20261205_0016'
+down_revision = '20261205_0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('follow',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('buyer_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('post', 'theme', 'collection', name='followkind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('frequency', sa.Enum('immediately', 'daily', name='frequency', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['buyer_id'], ['buyer.id'], name=op.f('fk_follow_buyer_id_buyer'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow')),
+    sa.UniqueConstraint('buyer_id', 'kind', 'target_id', name=op.f('uq_follow_buyer_id'))
+    )
+    with op.batch_alter_table('follow', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_follow_buyer_id'), ['buyer_id'], unique=False)
+
+    op.create_table('alert_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('buyer_id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['buyer_id'], ['buyer.id'], name=op.f('fk_alert_delivery_buyer_id_buyer'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_alert_delivery_issue_id_issue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_delivery')),
+    sa.UniqueConstraint('buyer_id', 'issue_id', name=op.f('uq_alert_delivery_buyer_id'))
+    )
+    with op.batch_alter_table('alert_delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_delivery_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_delivery_sent_at'), ['sent_at'], unique=False)
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('alert_delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_delivery_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_alert_delivery_issue_id'))
+
+    op.drop_table('alert_delivery')
+    with op.batch_alter_table('follow', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_follow_buyer_id'))
+
+    op.drop_table('follow')

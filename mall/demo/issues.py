@@ -241,6 +241,8 @@ class _Details:
         notes = {
             "es": f"Diseño: {d.designer}. Impresión: {d.printer}, {d.process}. "
                   f"Dentado {d.perforation}. Tiraje: {run}.",
+            "fr": f"Dessin : {d.designer}. Impression : {d.printer}, {d.process}. "
+                  f"Dentelure {d.perforation}. Tirage : {run}.",
             "nl": f"Ontwerp: {d.designer}. Druk: {d.printer}, {d.process}. "
                   f"Tanding {d.perforation}. Oplage: {run}.",
             "km": f"រចនាដោយ {d.designer} ។ បោះពុម្ពដោយ {d.printer} ({d.process}) ។ "

@@ -266,3 +266,15 @@ def test_bad_filters_are_a_message_on_the_page(client, shelf, args, message):
     assert message in page
     assert "issues found" not in page
     assert "issue found" not in page
+
+
+def test_in_the_demo_a_french_collector_finds_ugandas_butterflies(app):
+    from mall.demo.seed import seed
+
+    seed(db.session)
+    db.session.commit()
+    for words in ("papillon", "papillons ouganda"):
+        found = search_issues(db.session, SearchQuery(words=words)).items
+        assert [(issue.post.code, issue.slug) for issue in found] == [("ug", "butterflies")]
+    english = search_issues(db.session, SearchQuery(words="butterfly")).items
+    assert ("ug", "butterflies") in [(issue.post.code, issue.slug) for issue in english]

@@ -6,8 +6,9 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mall.catalogue.models import Product
 from mall.columns import UTCDateTime, enum_column, utcnow
 from mall.extensions import db
 
@@ -55,3 +56,21 @@ class AlertDelivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: None while it waits for the daily digest.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class WantedProduct(db.Model):
+    """A product on a collector's want list, mailed about once when it is back in stock;
+    asking again ("Tell me when it is back" on a product sold out once more) re-arms it."""
+
+    __tablename__ = "wanted_product"
+    __table_args__ = (UniqueConstraint("buyer_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyer.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When the back-in-stock mail went; None while the collector waits.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    product: Mapped[Product] = relationship()

@@ -159,8 +159,8 @@ def alert_followers(session: Session, issue: Issue) -> None:
         session.add(AlertDelivery(buyer_id=buyer.id, issue_id=issue.id, sent_at=now_or_later))
         if now_or_later is not None:
             _mail(buyer, [issue], "alert_new_issue",
-                  _l("New from %(post)s: %(title)s", post=_name(post.name, buyer),
-                     title=_name(issue.title, buyer)))
+                  _l("New from %(post)s: %(title)s", post=in_language(post.name, buyer),
+                     title=in_language(issue.title, buyer)))
     session.flush()
 
 
@@ -189,7 +189,8 @@ def send_digests(session: Session, now: datetime) -> int:
     return len(per_buyer)
 
 
-def _name(values: Mapping[str, str], buyer: Buyer) -> str:
+def in_language(values: Mapping[str, str], buyer: Buyer) -> str:
+    """A translated text in the buyer's language, for a mail's subject."""
     language = buyer.preferred_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     for code in (language, "en"):
         if values.get(code):

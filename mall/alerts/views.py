@@ -19,6 +19,7 @@ from mall.alerts.services import (
     own_follow,
     stop_all,
 )
+from mall.alerts.wants import own_want, sellable_product, want, wants_of
 from mall.extensions import db
 from mall.i18n import localized
 
@@ -32,8 +33,10 @@ def _buyer() -> Buyer:
 @bp.get("/account/alerts")
 @login_required
 def index() -> ResponseReturnValue:
-    return render_template("alerts/index.html", follows=follows_of(db.session, _buyer()),
-                           form=FollowForm(), confirm=ConfirmForm())
+    buyer = _buyer()
+    return render_template("alerts/index.html", follows=follows_of(db.session, buyer),
+                           wants=wants_of(db.session, buyer), form=FollowForm(),
+                           confirm=ConfirmForm())
 
 
 @bp.route("/account/alerts/follow/<kind>/<ref>", methods=["GET", "POST"])
@@ -79,6 +82,35 @@ def unfollow(follow_id: int) -> ResponseReturnValue:
     db.session.delete(found)
     flash(_("You no longer follow it."), "success")
     return redirect(url_for(".index"))
+
+
+@bp.route("/account/wants/add/<int:product_id>", methods=["GET", "POST"])
+@login_required
+def want_product(product_id: int) -> ResponseReturnValue:
+    """What "Tell me when it is back" opens: a confirmation, then on the want list."""
+    product = sellable_product(db.session, product_id)
+    if product is None:
+        abort(404, description=_("This stamp is not on sale here."))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        want(db.session, _buyer(), product)
+        flash(_("On your want list: you will get a mail when it is back in stock."), "success")
+        return redirect(url_for(".index") + "#wants")
+    status = 400 if form.is_submitted() else 200
+    return render_template("alerts/want.html", product=product, form=form), status
+
+
+@bp.post("/account/wants/<int:want_id>/remove")
+@login_required
+def remove_want(want_id: int) -> ResponseReturnValue:
+    found = own_want(db.session, _buyer(), want_id)
+    if found is None:
+        abort(404, description=_("This is not on your want list."))
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description=_("The form expired. Please try again."))
+    db.session.delete(found)
+    flash(_("Removed from your want list."), "success")
+    return redirect(url_for(".index") + "#wants")
 
 
 @bp.route("/alerts/stop/<token>", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from mall.catalogue.models import (
     StockReason,
     Theme,
 )
-from mall.catalogue.publishing import announce
+from mall.catalogue.publishing import announce, announce_restock
 from mall.catalogue.search import index_issues
 from mall.catalogue.wns import InvalidWNS, parse_wns
 from mall.money import Money, precision
@@ -212,6 +212,8 @@ def adjust_stock(
     session.add(movement)
     session.flush()
     session.refresh(product, ["stock"])
+    if delta > 0:
+        announce_restock(session, [product.id])
     return movement
 
 

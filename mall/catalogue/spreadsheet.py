@@ -34,7 +34,7 @@ from mall.catalogue.models import (
     StockReason,
     Theme,
 )
-from mall.catalogue.publishing import announce
+from mall.catalogue.publishing import announce, announce_restock
 from mall.catalogue.search import index_issues
 from mall.catalogue.wns import InvalidWNS, parse_wns
 from mall.money import Money
@@ -332,6 +332,7 @@ def _apply(session: Session, post: Post, issues: dict[str, _IssueRow], now: date
     )
     index_issues(session, touched)
     announce(session, put_on_sale)
+    announce_restock(session, [product.id for product, delta in movements if delta > 0])
     session.flush()
     return result
 

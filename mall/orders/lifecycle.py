@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Product
+from mall.catalogue.publishing import announce_restock
 from mall.fulfilment.notifications import notify_posts_of_payment
 from mall.ledger.bookings import book_sale
 from mall.money import Money
@@ -96,6 +97,7 @@ def cancel_order(session: Session, order: Order, reason: CancelReason, now: date
             .values(stock=Product.stock + quantity)
             .execution_options(synchronize_session=False)
         )
+    announce_restock(session, [product_id for product_id, _quantity in lines])
     session.execute(
         update(PostOrder)
         .where(PostOrder.order_id == order.id)

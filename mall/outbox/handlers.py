@@ -18,7 +18,7 @@ Handler = Callable[[Session, int, dict[str, Any]], None]
 
 def handler_for(kind: str) -> Handler:
     """The handler of `kind`; a `KeyError` (the task fails with it) for an unknown kind."""
-    from mall.catalogue.publishing import issue_published_task
+    from mall.catalogue.publishing import issue_published_task, restocked_task
     from mall.mail.sending import deliver_task
     from mall.payments.card import cancel_intent_task, refund_task
     from mall.settlement.payouts import connect_account_task, stripe_transfer_task
@@ -27,6 +27,7 @@ def handler_for(kind: str) -> Handler:
     handlers: dict[str, Handler] = {
         "mail": deliver_task,
         "catalogue.issue_published": issue_published_task,
+        "catalogue.restocked": restocked_task,
         "stripe.cancel_intent": cancel_intent_task,
         "stripe.refund": refund_task,
         "settlement.card_refund": card_refund_task,

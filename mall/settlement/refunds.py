@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from mall.catalogue.models import Product
+from mall.catalogue.publishing import announce_restock
 from mall.columns import utcnow
 from mall.ledger.bookings import (
     book_refund,
@@ -222,6 +223,7 @@ def _claim_and_record(
                 commission_reversed=commission, presentment=presentment, at=now,
                 staff_id=staff.id, memo=f"refund of order {post_order.order.code}")
     if request.restock:
+        restocked = []
         for line_id, quantity in sorted(wanted.items()):
             product_id = lines[line_id].product_id
             if product_id is not None:
@@ -230,6 +232,8 @@ def _claim_and_record(
                     .values(stock=Product.stock + quantity)
                     .execution_options(synchronize_session=False)
                 )
+                restocked.append(product_id)
+        announce_restock(session, restocked)
     for line in lines.values():
         session.refresh(line)
     session.refresh(post_order)

@@ -54,9 +54,10 @@ def offered_locales() -> list[str]:
 
 
 def select_locale() -> str:
-    """The visitor's choice (remembered per host), else the storefront's language, else
-    the browser's `Accept-Language`, else English. Outside a request (CLI, cron), the
-    default locale."""
+    """What serves an international buyer: their explicit choice (this host's switch, then
+    their account's language), else the first of their browser's languages that this host
+    offers, else the storefront's own language, else English. Outside a request (CLI,
+    cron), the default locale."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     offered = offered_locales()
@@ -66,11 +67,12 @@ def select_locale() -> str:
     user = g.get("buyer_locale")
     if user in offered:
         return user
+    browser = request.accept_languages.best_match(offered)
+    if browser:
+        return browser
     post = site_post()
-    if post is not None:
-        return post.default_locale
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(offered) or default
+    return post.default_locale if post is not None else current_app.config[
+        "BABEL_DEFAULT_LOCALE"]
 
 
 def set_language(site: str, code: str) -> ResponseReturnValue:

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Issue
 from mall.outbox.services import enqueue
+from mall.standing.placing import issue_published as standing_orders
 
 Listener = Callable[[Session, Issue], None]
 
 #: What follows an issue's going on sale, in this order.
-LISTENERS: tuple[Listener, ...] = ()
+LISTENERS: tuple[Listener, ...] = (standing_orders,)
 
 
 def announce(session: Session, issues: Iterable[Issue]) -> None:

@@ -117,6 +117,7 @@ class StandingPlacement(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    standing_order: Mapped[StandingOrder] = relationship()
     issue: Mapped[Issue] = relationship()
     order: Mapped[Order | None] = relationship()
 

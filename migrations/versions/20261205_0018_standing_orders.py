@@ -1,4 +1,4 @@
-"""standing orders: a collector"s standing orders, what each did for each issue (one row
+"""standing orders: a collector's standing orders, what each did for each issue (one row
 per standing order and issue: the key that makes an order placed once), and their stored card
 
 Revision ID: 20261205_0018

@@ -75,14 +75,16 @@ def forget_at_stripe(session: Session, card: StoredCard) -> None:
     enqueue(session, "standing.detach_card", {"payment_method_id": card.payment_method_id})
 
 
-def detach_card_task(_session: Session, task_id: int, payload: dict[str, Any]) -> None:
-    """The outbox handler of "standing.detach_card": one key per task, so a retry is the
-    same request. Without Stripe configured there is nothing to detach from; a card Stripe
+def detach_card_task(_session: Session, _task_id: int, payload: dict[str, Any]) -> None:
+    """The outbox handler of "standing.detach_card", keyed by the card (Stripe keeps keys
+    per account, across databases, so a task id alone could repeat): a retry is the same
+    request. Without Stripe configured there is nothing to detach from; a card Stripe
     no longer knows is logged and done; an unreachable Stripe raises, to retry."""
     gateway = card_gateway(current_app.config)
     if gateway is None:
         return
+    payment_method_id = payload["payment_method_id"]
     try:
-        gateway.detach_card(payload["payment_method_id"], f"detach-card:task-{task_id}")
+        gateway.detach_card(payment_method_id, f"detach-card:{payment_method_id}")
     except PaymentRefused as error:
-        log.warning("Could not detach %s: %s", payload["payment_method_id"], error.detail)
+        log.warning("Could not detach %s: %s", payment_method_id, error.detail)

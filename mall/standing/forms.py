@@ -25,8 +25,6 @@ from mall.money import Money
 from mall.orders.labels import order_label
 from mall.orders.models import PaymentMethod
 
-#: The ways a standing order is paid: the stored card, or by reference (bank transfer).
-PAYMENT_METHODS = (PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER)
 #: The largest budget that can be typed, in major units (a typo's guard, not a policy).
 MAX_BUDGET = Decimal(1_000_000)
 
@@ -35,14 +33,11 @@ class StandingOrderForm(MallForm):
     scope = SelectField(_l("Every new issue of"), validators=[InputRequired()])
     formats = SelectMultipleField(
         _l("In these formats"),
-        choices=[(member.value, member.value) for member in ProductFormat],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[DataRequired(message=_l("Please tick at least one format."))],
     )
-    condition = SelectField(
-        _l("Condition"), choices=[(member.value, member.value) for member in Condition],
-    )
+    condition = SelectField(_l("Condition"))
     quantity = IntegerField(
         _l("How many of each"), default=1,
         validators=[InputRequired(message=_l("Please say how many of each.")),
@@ -59,10 +54,7 @@ class StandingOrderForm(MallForm):
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=MAX_BUDGET,
                                             message=_l("Please give a positive amount."))],
     )
-    payment_method = RadioField(
-        _l("Pay"), default=PaymentMethod.BANK_TRANSFER.value,
-        choices=[(method.value, method.value) for method in PAYMENT_METHODS],
-    )
+    payment_method = RadioField(_l("Pay"), default=PaymentMethod.BANK_TRANSFER.value)
     address = SelectField(_l("Send to"))
 
     def __init__(self, *args: Any, has_card: bool = False, **kwargs: Any) -> None:

@@ -161,13 +161,13 @@ def _form(standing: StandingOrder | None) -> StandingOrderForm:
             form.currency.data = buyer.preferred_currency or display_currency()
     posts = db.session.scalars(select(Post).where(Post.status == PostStatus.LIVE)).all()
     themes = db.session.scalars(select(Theme)).all()
-    form.scope.choices = [
-        (_("Posts"), sorted(((f"post:{post.id}", localized(post.name)) for post in posts),
-                            key=lambda choice: choice[1].casefold())),
-        (_("Themes, from every post"),
-         sorted(((f"theme:{theme.id}", localized(theme.name)) for theme in themes),
-                key=lambda choice: choice[1].casefold())),
-    ]
+    form.scope.choices = {
+        _("Posts"): sorted(((f"post:{post.id}", localized(post.name)) for post in posts),
+                           key=lambda choice: choice[1].casefold()),
+        _("Themes, from every post"): sorted(
+            ((f"theme:{theme.id}", localized(theme.name)) for theme in themes),
+            key=lambda choice: choice[1].casefold()),
+    }
     form.currency.choices = [
         choice for choice in currency_choices(standing.currency if standing else None) if choice[0]
     ]

@@ -55,7 +55,10 @@ class StandingOrderForm(MallForm):
                                             message=_l("Please give a positive amount."))],
     )
     payment_method = RadioField(_l("Pay"), default=PaymentMethod.BANK_TRANSFER.value)
-    address = SelectField(_l("Send to"))
+    address = SelectField(
+        _l("Send to"),
+        validators=[InputRequired(message=_l("Please add an address first, under Addresses."))],
+    )
 
     def __init__(self, *args: Any, has_card: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

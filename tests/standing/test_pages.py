@@ -37,7 +37,7 @@ def _form(client, shop, buyer, url: str = NEW, **changes: Any) -> dict[str, Any]
         "max_per_issue": "25.50",
         "max_per_month": "",
         "payment_method": "bank_transfer",
-        "address": str(buyer.addresses[0].id),
+        "address": str(buyer.addresses[0].id) if buyer.addresses else "",
     }
     data.update(changes)
     return {name: value for name, value in data.items() if value is not None}
@@ -106,6 +106,15 @@ def test_the_yen_has_no_cents(client, collector, shop):
                                            max_per_issue="100.5"))
     assert response.status_code == 400
     assert "no smaller unit than 1" in response.get_data(as_text=True)
+
+
+def test_without_an_address_the_form_asks_for_one(client, collector, shop):
+    db.session.delete(collector.addresses[0])
+    db.session.commit()
+    response = client.post(NEW, data=_form(client, shop, collector, address=""))
+    assert response.status_code == 400
+    assert "Please add an address first" in response.get_data(as_text=True)
+    assert count(StandingOrder) == 0
 
 
 def test_without_the_token_nothing_is_saved(client, collector, shop):

@@ -9,17 +9,26 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mall.catalogue.labels import label
 from mall.catalogue.models import Condition, ProductFormat
+from mall.checkout.forms import PLACEMENT_KEY_PATTERN
 from mall.forms import MallForm
 from mall.money import Money
 from mall.orders.labels import order_label
@@ -30,6 +39,8 @@ MAX_BUDGET = Decimal(1_000_000)
 
 
 class StandingOrderForm(MallForm):
+    #: The new form's one-time key (random, like checkout's placement key).
+    creation_key = HiddenField(validators=[Optional(), Regexp(PLACEMENT_KEY_PATTERN)])
     scope = SelectField(_l("Every new issue of"), validators=[InputRequired()])
     formats = SelectMultipleField(
         _l("In these formats"),

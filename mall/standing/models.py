@@ -79,6 +79,8 @@ class StandingOrder(db.Model):
         enum_column(StandingStatus), default=StandingStatus.ACTIVE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The "new standing order" form's one-time key: the same form posted twice makes one.
+    creation_key: Mapped[str] = mapped_column(String(64), unique=True)
 
     buyer: Mapped[Buyer] = relationship()
     post: Mapped[Post | None] = relationship()

@@ -20,11 +20,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from mall.accounts.models import Buyer
 from mall.accounts.profile_views import currency_choices
 from mall.catalogue.models import Condition, Theme
+from mall.checkout.forms import new_placement_key
 from mall.currency import display_currency
 from mall.extensions import db
 from mall.i18n import localized
@@ -97,11 +99,24 @@ def index() -> ResponseReturnValue:
 @bp.route("/standing-orders/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
     form = _form(None)
+    if request.method == "GET":
+        form.creation_key.data = new_placement_key()
     if form.validate_on_submit():
-        standing = StandingOrder(buyer_id=_buyer().id)
+        key = form.creation_key.data
+        if not key:
+            abort(400, description=_("Please use the form of the page."))
+        if db.session.scalar(
+            select(StandingOrder.id).where(StandingOrder.creation_key == key)
+        ) is not None:  # the same form again: it made its standing order already
+            return redirect(url_for(".index"), 303)
+        standing = StandingOrder(buyer_id=_buyer().id, creation_key=key)
         _fill(standing, form)
-        db.session.add(standing)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(standing)
+                db.session.flush()
+        except IntegrityError:  # the same form, posted twice at once: the other one won
+            return redirect(url_for(".index"), 303)
         flash(_("Your standing order is saved: the next new issue it covers will be "
                 "ordered for you."), "success")
         return redirect(url_for(".index"), 303)

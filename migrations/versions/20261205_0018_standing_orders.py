@@ -88,6 +88,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("creation_key", sa.String(length=64), nullable=False),
         sa.CheckConstraint(
             "(post_id IS NULL) <> (theme_id IS NULL)", name=op.f("ck_standing_order_one_scope")
         ),
@@ -120,6 +121,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_standing_order")),
+        sa.UniqueConstraint("creation_key", name=op.f("uq_standing_order_creation_key")),
     )
     with op.batch_alter_table("standing_order", schema=None) as batch_op:
         batch_op.create_index(

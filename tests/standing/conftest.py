@@ -3,6 +3,7 @@ of Uruguay's to put on sale (with the checkout fixtures' shop, rates and shippin
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +62,7 @@ def make_standing() -> Callable[..., StandingOrder]:
             "max_per_issue_minor": 10000,
             "payment_method": PaymentMethod.BANK_TRANSFER,
             "address_id": buyer.addresses[0].id,
+            "creation_key": secrets.token_urlsafe(24),
             **values,
         }
         if "post_id" not in fields and "theme_id" not in fields:

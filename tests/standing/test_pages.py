@@ -4,6 +4,7 @@ placed, another collector's standing order a 404, and the privacy export and era
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,9 +27,15 @@ LIST = PORTAL + "/account/standing-orders"
 NEW = LIST + "/new"
 
 
+_KEY = re.compile(r'name="creation_key" type="hidden" value="([^"]+)"')
+
+
 def _form(client, shop, buyer, url: str = NEW, **changes: Any) -> dict[str, Any]:
+    page = client.get(url).get_data(as_text=True)
+    key = _KEY.search(page)
     data: dict[str, Any] = {
         "csrf_token": csrf_token(client, url),
+        "creation_key": key.group(1) if key else None,
         "scope": f"post:{shop['uy'].id}",
         "formats": ["single", "first_day_cover"],
         "condition": "mint",
@@ -59,6 +66,16 @@ def test_a_standing_order_is_made_listed_and_serves_new_issues(client, collector
     assert "Birds of Uruguay" in page
     order = db.session.scalar(select(Order))
     assert f"/orders/{order.code}" in page
+
+
+def test_the_same_form_posted_twice_makes_one_standing_order(client, collector, shop):
+    data = _form(client, shop, collector)
+    assert client.post(NEW, data=data).status_code == 303
+    assert client.post(NEW, data=data).status_code == 303
+    assert count(StandingOrder) == 1
+    assert client.post(NEW, data={**data, "creation_key": ""}).status_code == 400
+    assert client.post(NEW, data={**data, "creation_key": "short"}).status_code == 400
+    assert count(StandingOrder) == 1
 
 
 def test_a_theme_and_a_monthly_budget_in_yen(client, collector, shop, draft):

@@ -23,7 +23,7 @@ from mall.columns import utcnow
 from mall.mail import MailError, send_templated_mail
 from mall.orders.models import Order, OrderStatus, PaymentMethod
 from mall.payments.attempts import AttemptStatus, PaymentAttempt, attempt_key
-from mall.payments.card import abandon, card_gateway, declined, succeeded
+from mall.payments.card import abandon, can_charge, card_gateway, declined, succeeded
 from mall.payments.provider import (
     PaymentConfigurationError,
     PaymentDeclined,
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 DECLINED = _l("Your saved card was declined.")
 AUTHENTICATION = _l("Your bank wants you to confirm this payment yourself.")
 NO_CARD = _l("No card is saved in your account any more.")
+UNAVAILABLE = _l("Card payments are unavailable at the moment. Nothing was charged.")
+NOT_BY_CARD = _l("Cards cannot be charged this amount in this currency.")
 
 
 def charge_task(session: Session, task_id: int, payload: dict[str, Any]) -> None:
@@ -52,7 +54,10 @@ def charge_task(session: Session, task_id: int, payload: dict[str, Any]) -> None
     gateway = card_gateway(current_app.config)
     stored = session.scalar(select(StoredCard).where(StoredCard.buyer_id == order.buyer_id))
     if gateway is None or stored is None:
-        ask_to_pay(order, NO_CARD)
+        ask_to_pay(order, UNAVAILABLE if gateway is None else NO_CARD)
+        return
+    if not can_charge(order.total):
+        ask_to_pay(order, NOT_BY_CARD)
         return
     number = 1 + (session.scalar(
         select(func.max(PaymentAttempt.attempt)).where(PaymentAttempt.order_id == order.id)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import requests
 from sqlalchemy import select
 
+from mall.catalogue.editing import publish
+from mall.columns import utcnow
 from mall.extensions import db
 from mall.orders.models import Order, OrderStatus, PaymentMethod
 from mall.outbox.models import OutboxTask
+from mall.outbox.services import dispatch_committed, run_task
 from mall.payments.attempts import AttemptStatus, PaymentAttempt
 from mall.standing.models import StoredCard
 from tests.standing.conftest import count, mails_to, put_on_sale
@@ -132,3 +135,49 @@ def test_without_stripe_no_card_can_be_saved(client, collector):
     response = client.post(CARD, data={"card": "success", "csrf_token": csrf_token(client, CARD)})
     assert response.status_code == 404
     assert db.session.scalar(select(OutboxTask.id)) is None
+
+
+def test_an_amount_cards_cannot_take_asks_for_another_way(
+        client, collector, draft, make_standing, stripe_config, monkeypatch):
+    save_card(client)
+    monkeypatch.setattr("mall.standing.charging.can_charge", lambda _amount: False)
+    make_standing(collector, payment_method=PaymentMethod.CARD)
+    put_on_sale(draft["issue"])
+    order = db.session.scalar(select(Order))
+    assert order.status is OrderStatus.PENDING_PAYMENT
+    assert db.session.scalar(select(PaymentAttempt)) is None  # Stripe was not asked
+    assert "Cards cannot be charged" in mails_to(collector.email)[0].text_body
+
+
+def test_without_stripe_a_card_order_waits_with_a_link(client, collector, draft, make_standing):
+    db.session.add(StoredCard(buyer_id=collector.id, customer_id="cus_1",
+                              payment_method_id="pm_1"))
+    db.session.commit()
+    make_standing(collector, payment_method=PaymentMethod.CARD)
+    put_on_sale(draft["issue"])
+    order = db.session.scalar(select(Order))
+    assert order.status is OrderStatus.PENDING_PAYMENT
+    [mail] = mails_to(collector.email)
+    assert "Card payments are unavailable" in mail.text_body
+    assert f"/orders/{order.code}/pay" in mail.text_body
+
+
+def test_a_card_removed_after_the_order_was_placed_asks_to_pay(
+        client, collector, draft, make_standing, stripe_config):
+    card = save_card(client)
+    make_standing(collector, payment_method=PaymentMethod.CARD)
+    issue = draft["issue"]
+    assert publish(db.session, issue, utcnow())
+    db.session.commit()
+    announce = select(OutboxTask).where(OutboxTask.kind == "catalogue.issue_published")
+    run_task(db.session, db.session.scalar(announce).id, utcnow())
+    place = db.session.scalar(select(OutboxTask).where(OutboxTask.kind == "standing.place"))
+    run_task(db.session, place.id, utcnow())  # the order, its charge not yet run
+    db.session.delete(db.session.get(StoredCard, card.id))
+    db.session.commit()
+    charge = db.session.scalar(select(OutboxTask).where(OutboxTask.kind == "standing.charge"))
+    assert run_task(db.session, charge.id, utcnow())
+    dispatch_committed(db.session)  # the mail it wrote
+    order = db.session.scalar(select(Order))
+    assert order.status is OrderStatus.PENDING_PAYMENT
+    assert "No card is saved" in mails_to(collector.email)[0].text_body

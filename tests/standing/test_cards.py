@@ -4,6 +4,8 @@ asking for authentication leaves the order awaiting payment with a mailed link t
 
 from __future__ import annotations
 
+import uuid
+
 import requests
 from sqlalchemy import select
 
@@ -14,6 +16,7 @@ from mall.orders.models import Order, OrderStatus, PaymentMethod
 from mall.outbox.models import OutboxTask
 from mall.outbox.services import dispatch_committed, run_task
 from mall.payments.attempts import AttemptStatus, PaymentAttempt
+from mall.payments.stripe_gateway import StripeGateway
 from mall.standing.models import StoredCard
 from tests.standing.conftest import count, mails_to, put_on_sale
 from tests.support.checkout import TEST_KEY
@@ -181,3 +184,19 @@ def test_a_card_removed_after_the_order_was_placed_asks_to_pay(
     order = db.session.scalar(select(Order))
     assert order.status is OrderStatus.PENDING_PAYMENT
     assert "No card is saved" in mails_to(collector.email)[0].text_body
+
+
+def test_the_card_a_setup_saved_is_read_back_only_for_its_customer(stripe_config):
+    gateway = StripeGateway(TEST_KEY, api_base=stripe_config["STRIPE_API_BASE"],
+                            max_network_retries=0)
+    nonce = uuid.uuid4().hex
+    customer = gateway.create_customer("ana@example.org", f"test-{nonce}:customer")
+    setup = gateway.start_setup(customer, f"test-{nonce}:setup")
+    assert gateway.saved_card(setup.payment_id, customer) is None  # not confirmed yet
+    base = stripe_config["STRIPE_API_BASE"]
+    _stripe(base, f"/v1/setup_intents/{setup.payment_id}/confirm",
+            {"payment_method": "pm_card_visa"})  # as Stripe.js does in the browser
+    card = gateway.saved_card(setup.payment_id, customer)
+    assert (card.customer_id, card.last4, card.exp_year) == (customer, "4242", 2030)
+    other = gateway.create_customer("ben@example.org", f"test-{nonce}:other")
+    assert gateway.saved_card(setup.payment_id, other) is None

@@ -200,3 +200,32 @@ def test_the_card_a_setup_saved_is_read_back_only_for_its_customer(stripe_config
     assert (card.customer_id, card.last4, card.exp_year) == (customer, "4242", 2030)
     other = gateway.create_customer("ben@example.org", f"test-{nonce}:other")
     assert gateway.saved_card(setup.payment_id, other) is None
+
+
+def test_live_mode_saves_the_card_stripe_js_confirmed(client, collector, app, stripe_config):
+    """Outside test mode the page carries Stripe's Payment Element for the SetupIntent (the
+    browser side is done here by the API call Stripe.js makes), and Stripe.js's return
+    keeps the card it saved."""
+    app.config.update(STRIPE_SECRET_KEY="sk_live_postmall", STRIPE_PUBLISHABLE_KEY="pk_live_x")
+    try:
+        assert "TEST MODE" not in client.get(CARD).get_data(as_text=True)
+        response = client.post(CARD, data={"csrf_token": csrf_token(client, CARD)})
+        html = response.get_data(as_text=True)
+        assert 'data-mode="setup"' in html
+        assert "script-src 'self' https://js.stripe.com" in response.headers[
+            "Content-Security-Policy"]
+        setup_id = html.split('data-client-secret="')[1].split("_secret_")[0]
+        _stripe(stripe_config["STRIPE_API_BASE"], f"/v1/setup_intents/{setup_id}/confirm",
+                {"payment_method": "pm_card_visa"})
+        assert client.get(CARD + "/complete?setup_intent=seti_other").status_code == 404
+        response = client.post(CARD, data={"csrf_token": csrf_token(client, CARD)})
+        setup_id = response.get_data(as_text=True).split(
+            'data-client-secret="')[1].split("_secret_")[0]
+        _stripe(stripe_config["STRIPE_API_BASE"], f"/v1/setup_intents/{setup_id}/confirm",
+                {"payment_method": "pm_card_visa"})
+        response = client.get(CARD + f"/complete?setup_intent={setup_id}")
+        assert response.status_code == 303
+        assert db.session.scalar(select(StoredCard.last4)) == "4242"
+        assert client.get(CARD + f"/complete?setup_intent={setup_id}").status_code == 404
+    finally:
+        app.config.update(STRIPE_SECRET_KEY=TEST_KEY, STRIPE_PUBLISHABLE_KEY="")

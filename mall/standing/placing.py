@@ -132,7 +132,6 @@ def place_for_issue(
         return None
     try:
         placement.order = _place(session, standing, issue, now)
-        placement.order_id = placement.order.id
     except Skipped as skipped:
         placement.outcome = skipped.outcome
     session.flush()

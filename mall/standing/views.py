@@ -92,7 +92,6 @@ def index() -> ResponseReturnValue:
         standing_orders=standing_orders,
         placements=by_standing,
         card=stored_card(db.session, buyer),
-        status_form=StatusForm(formdata=None),
     )
 
 

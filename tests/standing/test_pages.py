@@ -226,3 +226,13 @@ def test_export_and_erasure_take_the_standing_orders_and_the_card(
     task = db.session.scalar(select(OutboxTask).where(OutboxTask.kind == "standing.detach_card"))
     assert task.payload == {"payment_method_id": "pm_1"}
 
+
+
+def test_the_list_says_why_an_issue_was_skipped(client, collector, make_standing, draft):
+    make_standing(collector, max_per_issue_minor=100,
+                  formats=["single", "first_day_cover"])
+    put_on_sale(draft["issue"])
+    page = client.get(LIST).get_data(as_text=True)
+    assert "Skipped: over your budget" in page
+    assert "2 of each: Single stamp, First day cover (Mint)." in page
+    assert "At most €1.00 per issue." in page

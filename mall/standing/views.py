@@ -227,8 +227,6 @@ def card() -> ResponseReturnValue:
         "card": stored_card(db.session, _buyer()),
         "available": gateway is not None,
         "test_mode": gateway is not None and gateway.test_mode,
-        "card_form": TestCardForm(formdata=None),
-        "button_form": ButtonForm(formdata=None),
     }
     return render_template("standing/card.html", **context)
 

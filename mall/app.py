@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from mall.portal import apply as _portal_apply  # noqa: F401
     from mall.portal.views import bp as portal_bp
     from mall.privacy.views import bp as privacy_bp
+    from mall.standing.views import bp as standing_bp
     from mall.visitors.views import portal_bp as link_bp
     from mall.visitors.views import storefront_bp as link_complete_bp
     from vendors.backoffice import catalogue as _catalogue_pages  # noqa: F401
@@ -184,6 +185,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(profile_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(privacy_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(alerts_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
+    app.register_blueprint(standing_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     app.register_blueprint(outbox_bp, subdomain=hosts.PORTAL_SUBDOMAIN)
     # the operator's desk (staff sign-in, payments) exists on the portal only
     app.register_blueprint(operator_bp, subdomain=hosts.PORTAL_SUBDOMAIN)

@@ -21,6 +21,7 @@ from mall.posts import models as posts_models
 from mall.rates import models as rates_models
 from mall.settlement import models as settlement_models
 from mall.shipping import models as shipping_models
+from mall.standing import models as standing_models
 from mall.visitors import models as visitors_models
 
 __all__ = [
@@ -43,5 +44,6 @@ __all__ = [
     "rates_models",
     "settlement_models",
     "shipping_models",
+    "standing_models",
     "visitors_models",
 ]

@@ -26,8 +26,9 @@ def listeners() -> tuple[Listener, ...]:
     """What follows an issue's going on sale, in this order (imported here: the features
     that listen build on the catalogue, not the other way round)."""
     from mall.alerts.services import alert_followers
+    from mall.standing.placing import issue_published as standing_orders
 
-    return (alert_followers,)
+    return (alert_followers, standing_orders)
 
 
 def announce(session: Session, issues: Iterable[Issue]) -> None:

@@ -7,10 +7,11 @@ checkout form's one-time key makes a double submit find the first order."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
+from typing import Protocol
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -77,6 +78,19 @@ class OutOfStock(PlacementError):
         self.shortages = shortages
 
 
+class LineToPlace(Protocol):
+    """A product and how many of it: a cart line, or a standing order's pick of an issue."""
+
+    @property
+    def product(self) -> Product: ...
+    @property
+    def product_id(self) -> int: ...
+    @property
+    def post_id(self) -> int: ...
+    @property
+    def quantity(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ShippingAddress:
     name: str
@@ -93,7 +107,8 @@ class ShippingAddress:
 class OrderRequest:
     """Everything the buyer decided at checkout."""
 
-    visitor_id: int
+    #: The visit that checked out; None for an order placed without one (a standing order).
+    visitor_id: int | None
     buyer_id: int | None
     email: str
     locale: str
@@ -119,18 +134,28 @@ def lock_quote(
     minutes: int,
 ) -> Quote:
     """Fix the rates of `currencies` (and the presentment currency) for `minutes`."""
+    quote = rates_now(table, currency, currencies, spread_bps, now)
+    quote.visitor_id = visitor_id
+    quote.expires_at = now + timedelta(minutes=minutes)
+    session.add(quote)
+    session.flush()
+    return quote
+
+
+def rates_now(
+    table: RateTable, currency: str, currencies: set[str], spread_bps: int, now: datetime
+) -> Quote:
+    """Today's rates of `currencies` (and the presentment currency) as a quote that is not
+    stored: what an order placed without a review (a standing order's) records as its rates.
+    Raises `UnknownRate` for a currency without a rate."""
     needed = (currencies | {currency}) - {BASE_CURRENCY}
-    quote = Quote(
-        visitor_id=visitor_id,
+    return Quote(
         currency=currency,
         rates={code: str(table.per_eur(code)) for code in sorted(needed)},
         spread_bps=spread_bps,
         created_at=now,
-        expires_at=now + timedelta(minutes=minutes),
+        expires_at=now,
     )
-    session.add(quote)
-    session.flush()
-    return quote
 
 
 def quote_table(quote: Quote) -> RateTable:
@@ -176,6 +201,29 @@ def place_order(
         if existing is None:
             raise
         return existing
+    return order
+
+
+def place_lines(
+    session: Session,
+    lines: Sequence[LineToPlace],
+    request: OrderRequest,
+    quote: Quote,
+    now: datetime,
+    reserve_for: timedelta,
+    default_commission_bps: int,
+) -> Order:
+    """Create an order of `lines` (sorted by post and product) that no cart holds — a
+    standing order's — taking the stock as `place_order` does, in one savepoint. Raises
+    `OutOfStock` (and changes nothing) when a line's stock is short."""
+    existing = _order_by_key(session, request.placement_key)
+    if existing is not None:
+        return existing
+    with session.begin_nested():
+        _take_stock(session, lines)
+        order = _build_order(session, lines, request, quote, now, reserve_for,
+                             default_commission_bps)
+        session.flush()
     return order
 
 
@@ -231,7 +279,7 @@ def _leave_cart(
             session.delete(line)
 
 
-def _take_stock(session: Session, lines: list[CartLine]) -> None:
+def _take_stock(session: Session, lines: Sequence[LineToPlace]) -> None:
     shortages = []
     for line in sorted(lines, key=lambda line: line.product_id):
         taken = session.execute(
@@ -252,7 +300,7 @@ def _take_stock(session: Session, lines: list[CartLine]) -> None:
 
 def _build_order(
     session: Session,
-    lines: list[CartLine],
+    lines: Sequence[LineToPlace],
     request: OrderRequest,
     quote: Quote,
     now: datetime,
@@ -319,7 +367,7 @@ def payable_total(subtotal: Money, method: PaymentMethod) -> Money:
 def _post_order(
     session: Session,
     post: Post,
-    lines: list[CartLine],
+    lines: list[LineToPlace],
     request: OrderRequest,
     table: RateTable,
     quote: Quote,

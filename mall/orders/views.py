@@ -210,7 +210,7 @@ def pay(code: str) -> ResponseReturnValue:
     }
     response = current_app.make_response(render_template("orders/pay.html", **context))
     if gateway is not None and not gateway.test_mode:
-        response.headers["Content-Security-Policy"] = _stripe_js_policy()
+        response.headers["Content-Security-Policy"] = stripe_js_policy()
     return response
 
 
@@ -291,7 +291,7 @@ def _payment_error_message(error: PaymentError) -> str:
     return _("The payment could not be processed. Nothing was charged: please try again.")
 
 
-def _stripe_js_policy() -> str:
+def stripe_js_policy() -> str:
     """The page's CSP plus what Stripe.js needs (its script, its frames, its API)."""
     directives = dict(
         part.split(" ", 1) for part in content_security_policy().split("; ") if " " in part

@@ -23,6 +23,9 @@ def handler_for(kind: str) -> Handler:
     from mall.payments.card import cancel_intent_task, refund_task
     from mall.settlement.payouts import connect_account_task, stripe_transfer_task
     from mall.settlement.refunds import card_refund_task, reverse_transfer_task
+    from mall.standing.cards import detach_card_task
+    from mall.standing.charging import charge_task
+    from mall.standing.placing import place_task
 
     handlers: dict[str, Handler] = {
         "mail": deliver_task,
@@ -34,5 +37,8 @@ def handler_for(kind: str) -> Handler:
         "settlement.reverse_transfer": reverse_transfer_task,
         "settlement.stripe_transfer": stripe_transfer_task,
         "settlement.connect_account": connect_account_task,
+        "standing.place": place_task,
+        "standing.charge": charge_task,
+        "standing.detach_card": detach_card_task,
     }
     return handlers[kind]

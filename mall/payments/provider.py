@@ -94,6 +94,19 @@ class PaymentResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedCard:
+    """A card kept at the provider for later charges (a PaymentMethod on a Customer)."""
+
+    customer_id: str
+    payment_method_id: str
+    #: What the collector reads: "visa", "4242", 12, 2030.
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, slots=True)
 class RefundResult:
     """A refund as the provider recorded it."""
 

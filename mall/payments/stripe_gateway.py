@@ -37,6 +37,7 @@ from mall.payments.provider import (
     RefundResult,
     RefundStatus,
     ReversalResult,
+    SavedCard,
     TransferResult,
 )
 from mall.payments.stripe_units import from_stripe, to_stripe
@@ -267,6 +268,134 @@ class StripeGateway:
             options=_options(idempotency_key),
         )
         return self._result(intent)
+
+    # --- stored cards: standing orders ---------------------------------------------------
+    #
+    # A collector saves a card with a SetupIntent (on a Customer of their own), and the mall
+    # charges it later without them (`off_session`): a standing order's new issue.
+
+    def create_customer(self, email: str, idempotency_key: str) -> str:
+        """A Stripe Customer to keep the collector's card on; its id (`cus_…`)."""
+        customer = self._call(
+            self._client.v1.customers.create,
+            params={"email": email},
+            options=_options(idempotency_key),
+        )
+        return customer.id
+
+    def start_setup(self, customer_id: str, idempotency_key: str) -> PaymentStart:
+        """A SetupIntent for a card to be charged later, off-session; its client secret is
+        for Stripe.js in the collector's browser (`amount` is zero: nothing is charged)."""
+        intent = self._call(
+            self._client.v1.setup_intents.create,
+            params={"customer": customer_id, "usage": "off_session",
+                    "payment_method_types": ["card"]},
+            options=_options(idempotency_key),
+        )
+        return PaymentStart(
+            payment_id=intent.id, client_secret=intent.client_secret,
+            status=PaymentStatus.REQUIRES_PAYMENT_METHOD, amount=Money(0, "EUR"),
+        )
+
+    def confirm_test_setup(
+        self, setup_id: str, customer_id: str, card: CardOutcome, idempotency_key: str
+    ) -> SavedCard | None:
+        """Test mode: save one of Stripe's test cards through the SetupIntent, on the server
+        (no browser runs Stripe.js here), and attach it to the customer as Stripe.js does.
+        "decline" saves the card that is declined when charged. None when it was refused."""
+        if not self.test_mode:
+            raise PaymentConfigurationError(detail="confirm_test_setup needs a test-mode key")
+        try:
+            intent = self._client.v1.setup_intents.confirm(
+                setup_id,
+                params={"payment_method": TEST_PAYMENT_METHODS[card]},
+                options=_options(f"{idempotency_key}:confirm"),
+            )
+        except stripe.CardError as error:
+            log.info("Stripe refused to save a card: %s (%s)", error.code, error.request_id)
+            return None
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        if intent.status != "succeeded" or not intent.payment_method:
+            return None
+        self._call(
+            self._client.v1.payment_methods.attach,
+            intent.payment_method,
+            params={"customer": customer_id},
+            options=_options(f"{idempotency_key}:attach"),
+        )
+        return self._saved_card(intent.payment_method, customer_id)
+
+    def saved_card(self, setup_id: str, customer_id: str) -> SavedCard | None:
+        """The card a SetupIntent of `customer_id` saved (Stripe.js's return in live mode),
+        or None when it did not succeed or is another customer's."""
+        intent = self._call(self._client.v1.setup_intents.retrieve, setup_id)
+        if (intent.status != "succeeded" or not intent.payment_method
+                or intent.customer != customer_id):
+            return None
+        payment_method = intent.payment_method
+        if not isinstance(payment_method, str):
+            payment_method = payment_method.id
+        return self._saved_card(payment_method, customer_id)
+
+    def detach_card(self, payment_method_id: str, idempotency_key: str) -> None:
+        """Forget a saved card at Stripe: it can no longer be charged."""
+        self._call(
+            self._client.v1.payment_methods.detach,
+            payment_method_id,
+            options=_options(idempotency_key),
+        )
+
+    def charge_off_session(
+        self,
+        order_ref: str,
+        amount: Money,
+        card: SavedCard,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> PaymentResult:
+        """Charge a saved card for an order while the collector is away: one PaymentIntent,
+        created and confirmed at once (`off_session`). A decline or a card that needs the
+        collector's authentication comes back as a result when Stripe names the intent;
+        a `PaymentDeclined` when it does not (the fake's refusals carry no intent)."""
+        units, currency = to_stripe(amount)
+        params = {
+            "amount": units,
+            "currency": currency,
+            "payment_method_types": ["card"],
+            "customer": card.customer_id,
+            "payment_method": card.payment_method_id,
+            "confirm": True,
+            "off_session": True,
+            "transfer_group": order_ref,
+            "metadata": _metadata({**metadata, "order_ref": order_ref}),
+        }
+        try:
+            intent = self._client.v1.payment_intents.create(
+                params=params, options=_options(idempotency_key)
+            )
+        except stripe.CardError as error:
+            log.info("Stripe declined an off-session charge of %s: %s (%s)",
+                     order_ref, error.code, error.request_id)
+            named = getattr(error.error, "payment_intent", None) if error.error else None
+            if named is not None:
+                return self.retrieve(named["id"] if isinstance(named, dict) else named.id)
+            raise _translate(error) from error
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        return self._result(intent)
+
+    def _saved_card(self, payment_method_id: str, customer_id: str) -> SavedCard:
+        method = self._call(self._client.v1.payment_methods.retrieve, payment_method_id)
+        card = method.card
+        return SavedCard(
+            customer_id=customer_id,
+            payment_method_id=method.id,
+            brand=str(card.brand or ""),
+            last4=str(card.last4 or ""),
+            exp_month=int(card.exp_month or 0),
+            exp_year=int(card.exp_year or 0),
+        )
 
     # --- Connect: the posts' shares ------------------------------------------------------
     #

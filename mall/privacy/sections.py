@@ -11,12 +11,14 @@ from mall.cart.personal_data import CART
 from mall.mail.personal_data import MAIL
 from mall.orders.personal_data import ORDERS
 from mall.privacy.registry import PersonalData
+from mall.standing.personal_data import STANDING
 from mall.visitors.personal_data import VISITS
 
 SECTIONS: tuple[PersonalData, ...] = (
     VISITS,
     MAIL,  # before the orders: it finds their addresses
     ORDERS,
+    STANDING,
     CART,
     ALERTS,
     ADDRESSES,

@@ -60,7 +60,8 @@ def test_every_table_is_also_a_csv_with_a_header(client, collector):
     names = set(archive.namelist())
     assert names == {"data.json", "profile.csv", "addresses.csv", "orders.csv",
                      "order_lines.csv", "cart.csv", "visits.csv", "sign_in_attempts.csv",
-                     "follows.csv", "alerts.csv", "want_list.csv"}
+                     "follows.csv", "alerts.csv", "want_list.csv",
+                     "standing_orders.csv", "standing_order_issues.csv", "saved_cards.csv"}
     text = archive.read("addresses.csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["city"] == "Lyon"

@@ -1,6 +1,8 @@
-// Live mode only: Stripe's Payment Element on the order's pay page (templates/orders/pay.html).
-// Stripe.js collects the card and confirms the PaymentIntent in the browser, then sends the
-// buyer to the return URL, where the server asks Stripe and records the payment. Not run by
+// Live mode only: Stripe's Payment Element on the order's pay page (templates/orders/pay.html),
+// and on the page that saves a card for standing orders (templates/standing/card_setup.html,
+// `data-mode="setup"`: a SetupIntent). Stripe.js collects the card and confirms the intent in
+// the browser, then sends the buyer to the return URL, where the server asks Stripe and
+// records the payment or the card. Not run by
 // the tests or the demo (test mode confirms with Stripe's test cards on the server).
 (function () {
   "use strict";
@@ -14,7 +16,8 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    stripe.confirmPayment({
+    var confirm = form.dataset.mode === "setup" ? stripe.confirmSetup : stripe.confirmPayment;
+    confirm.call(stripe, {
       elements: elements,
       confirmParams: { return_url: form.dataset.returnUrl }
     }).then(function (result) {

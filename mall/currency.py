@@ -146,7 +146,8 @@ def price_filter(money: Money) -> Markup:
 def face_value_filter(product: Product, post: Post) -> str:
     """The face value as `post` (the product's) wrote it, with the money's sign as the
     page's prices write it ("$UY 15" beside "40,00 $UY" on a French page)."""
-    return format_face_value(product.face_value, product.currency, post.code, formatting_locale())
+    return format_face_value(product.face_value, product.currency, post.code, formatting_locale(),
+                             written_in=post.default_locale)
 
 
 def choose(code: str) -> None:

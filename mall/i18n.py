@@ -4,6 +4,7 @@ dates are written for the reader."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from flask import (
@@ -17,7 +18,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale, gettext
+from markupsafe import Markup, escape
 
 from mall.hosts import ANY_SITE, local_path
 from mall.money import Money, format_money
@@ -39,6 +41,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["text_language"] = lambda values: in_language(values)[1]
+    app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.globals["untranslated_note"] = untranslated_note
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["language_name"] = language_name
     app.context_processor(_template_globals)
@@ -108,16 +115,68 @@ def _reader_territory(language: str) -> str | None:
     return None
 
 
+def page_language() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+def in_language(values: Mapping[str, str] | None) -> tuple[str, str]:
+    """A {locale: text} mapping's text in the page's language, else English, else whatever
+    language it was written in; with the language it is in."""
+    if not values:
+        return "", page_language()
+    for code in (page_language(), "en"):
+        if values.get(code):
+            return values[code], code
+    return next((text, code) for code, text in values.items())
+
+
 def localized(values: Mapping[str, str] | None) -> str:
-    """Pick the page's language from a {locale: text} mapping, then English, then whatever
-    language the text was written in."""
+    """The text of a {locale: text} mapping a reader of this page gets (`in_language`)."""
+    return in_language(values)[0]
+
+
+def translated(values: Mapping[str, str] | None) -> Markup:
+    """`localized`, marked with its language when that is not the page's (`<span lang>`),
+    so that a screen reader speaks a Spanish title as Spanish on an English page."""
+    text, language = in_language(values)
+    if language == page_language():
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(language, text)
+
+
+def untranslated_note(values: Mapping[str, str] | None) -> str:
+    """The note under a text a post has not written in the page's language (a French reader
+    told the description is in Spanish), else ""."""
     if not values:
         return ""
-    language = str(get_locale() or "en").split("_")[0]
-    for code in (language, "en"):
-        if values.get(code):
-            return values[code]
-    return next(iter(values.values()))
+    _text, language = in_language(values)
+    if language == page_language():
+        return ""
+    return gettext("Shown in %(text_language)s: the post has not translated this text into "
+                   "%(page_language)s yet.", text_language=_language_in_page(language),
+                   page_language=_language_in_page(page_language()))
+
+
+def _language_in_page(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(page_language()) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+@lru_cache(maxsize=64)
+def _territory_names(language: str) -> Mapping[str, str]:
+    try:
+        return Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return Locale("en").territories
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name as the reader says it ("Ouganda", "Oeganda"), from CLDR through
+    Babel, so no post has to translate its own country's name; or the code, for a code CLDR
+    does not know."""
+    return _territory_names(language or page_language()).get(code.upper(), code.upper())
 
 
 def money_filter(money: Money) -> str:

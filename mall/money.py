@@ -13,7 +13,14 @@ from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
-from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_decimal,
+)
 from babel.numbers import list_currencies as _list_currencies
 
 
@@ -163,14 +170,47 @@ def currency_sign(currency: str, locale_name: str) -> str:
     return symbol
 
 
-def format_face_value(text: str, currency: str, territory: str, locale: Locale | str) -> str:
-    """A face value as the post wrote it ("$ 15 + $ 25", printed on the stamps of a post in
-    `territory` whose money is `currency`), with the post's own sign for that money replaced
-    by the sign the reader's prices carry: a French reader sees "$UY 15" beside "40,00 $UY",
-    never a bare "$" that could be dollars. Other text on the face value stays as written."""
+def format_face_value(text: str, currency: str, territory: str, locale: Locale | str,
+                      written_in: str) -> str:
+    """A face value as the post wrote it in its language `written_in` ("$ 15 + $ 25",
+    printed on the stamps of a post in `territory` whose money is `currency`), with the
+    post's own sign for that money replaced by the sign the reader's prices carry — a French
+    reader sees "$UY 15" beside "40,00 $UY", never a bare "$" that could be dollars — and
+    its numbers written as the reader writes them ("UGX 1,700" is "UGX 1 700" in French).
+    Other text on the face value stays as written."""
     sign = currency_sign(currency, str(locale))
     pattern = _home_sign_pattern(currency, territory, sign)
-    return pattern.sub(sign, text) if pattern is not None else text
+    signed = pattern.sub(sign, text) if pattern is not None else text
+    return _renumbered(signed, _home_locale(written_in, territory), Locale.parse(locale))
+
+
+#: A number as a post may write one: groups of three after any separator, then decimals.
+_NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+
+
+def _renumbered(text: str, home: Locale, reader: Locale) -> str:
+    if home.number_symbols == reader.number_symbols:
+        return text
+
+    def rewritten(match: re.Match[str]) -> str:
+        written = match.group(0)
+        try:
+            value = parse_decimal(written, locale=home, strict=True)
+        except NumberFormatError:
+            return written  # not a number the post's language writes: left alone
+        decimals = max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=reader)
+
+    return _NUMBER.sub(rewritten, text)
+
+
+@cache
+def _home_locale(language: str, territory: str) -> Locale:
+    try:
+        return Locale(language.split("_")[0], territory.upper())
+    except UnknownLocaleError:
+        return Locale.parse(language)
 
 
 @cache

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from mall.catalogue.models import Issue
 from mall.currency import price_filter
-from mall.i18n import localized
+from mall.i18n import country_name, in_language, page_language
 
 #: Stands for a slug or an id in a URL built once per page; never a real slug or id.
 _SLUG = "0slug0"
@@ -36,6 +36,8 @@ class IssueCard:
     picture: str
     photo: bool
     title: str
+    #: The title's language when it is not the page's ("" when it is), for `lang`.
+    title_lang: str
     country: str
     date_iso: str
     date_text: str
@@ -49,12 +51,14 @@ def issue_cards(issues: Iterable[Issue], show_post: bool = False) -> list[IssueC
     photo = url_for("catalogue.media", name=_SLUG)
     drawn = url_for("catalogue.issue_artwork", issue_id=_ID)
     locale = str(get_locale() or "en")
+    page = page_language()
     from_text = escape(_("from %(price)s"))
     cards = []
     for issue in issues:
         code = issue.post.code
         if code not in links:
             links[code] = url_for("storefront.issue", cc=code, slug=_SLUG)
+        title, language = in_language(issue.title)
         prices = [product.price for product in issue.products]
         cheapest = min(prices, key=lambda money: money.amount) if prices else None
         cards.append(IssueCard(
@@ -62,8 +66,9 @@ def issue_cards(issues: Iterable[Issue], show_post: bool = False) -> list[IssueC
             picture=(photo.replace(_SLUG, f"{issue.image_key}-320.jpg") if issue.image_key
                      else drawn.replace(str(_ID), str(issue.id))),
             photo=bool(issue.image_key),
-            title=localized(issue.title),
-            country=localized(issue.post.country_name) if show_post else "",
+            title=title,
+            title_lang=language if language != page else "",
+            country=country_name(issue.post.code) if show_post else "",
             date_iso=issue.issue_date.isoformat(),
             date_text=_medium_date(issue.issue_date, locale),
             from_price=(from_text % {"price": price_filter(cheapest)}

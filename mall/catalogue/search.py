@@ -80,11 +80,14 @@ from mall.catalogue.words import (
 from mall.currency import display_currency, rate_table
 from mall.extensions import db
 from mall.forms import MallQueryForm
-from mall.i18n import localized
+from mall.i18n import country_name, localized
 from mall.money import Money, precision
 from mall.pagination import MAX_PAGE, CappedPage, capped_count
 from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import BASIS_POINTS, RateTable, configured_spread_bps
+
+#: The languages an issue's country is found in besides its post's own names ("Ouganda").
+COUNTRY_LANGUAGES = ("en", "es", "fr", "nl", "pt", "km", "sw")
 
 #: Issues indexed per round trip by `rebuild_index`, so memory stays flat on big catalogues.
 REBUILD_BATCH = 500
@@ -120,6 +123,7 @@ def issue_document(issue: Issue) -> tuple[str, str]:
         (None, issue.designer),
         (None, issue.printer),
         *post.country_name.items(),
+        *((language, country_name(post.code, language)) for language in COUNTRY_LANGUAGES),
         *post.name.items(),
         (None, post.code),
     ]
@@ -689,7 +693,7 @@ class SearchForm(MallQueryForm):
         themes = db.session.scalars(select(Theme))
         self.country.choices = [
             ("", _l("Any country")),
-            *_by_label((post.code, localized(post.country_name)) for post in posts),
+            *_by_label((post.code, country_name(post.code)) for post in posts),
         ]
         self.theme.choices = [
             ("", _l("Any theme")),

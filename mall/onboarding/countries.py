@@ -36,10 +36,6 @@ def country_choices(locale: str) -> list[tuple[str, str]]:
                   key=lambda pair: pair[1].casefold())
 
 
-def country_name(code: str, locale: str) -> str:
-    return _territories(locale).get(code.upper(), code.upper())
-
-
 def _territories(locale: str) -> dict[str, str]:
     try:
         return dict(Locale.parse(locale).territories)

@@ -20,10 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from mall.audit.services import record
+from mall.i18n import country_name
 from mall.mail import send_templated_mail
 from mall.media.documents import CheckedDocument, store_document
 from mall.media.storage import documents_storage
-from mall.onboarding.countries import country_name, currency_of, languages_of
+from mall.onboarding.countries import currency_of, languages_of
 from mall.onboarding.models import (
     Application,
     ApplicationDocument,

@@ -15,7 +15,6 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from babel import Locale
 from flask import (
     Blueprint,
     abort,
@@ -28,7 +27,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -363,9 +362,3 @@ def order_address(order: Order) -> ShippingAddress:
         country=order.ship_country, phone=order.ship_phone,
     )
 
-
-@bp.app_template_global()
-def country_name(code: str) -> str:
-    """A country's name in the page's language."""
-    locale = Locale.parse(str(get_locale() or "en"))
-    return locale.territories.get(code, code)

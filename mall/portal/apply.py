@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 
 from mall.columns import utcnow
 from mall.extensions import db
-from mall.i18n import localized
-from mall.onboarding.countries import country_name
+from mall.i18n import country_name, localized
 from mall.onboarding.forms import AnswerForm, ApplicationForm, new_key
 from mall.onboarding.models import Application, ApplicationStatus
 from mall.onboarding.services import (
@@ -26,12 +25,6 @@ from mall.portal.views import bp
 
 #: The tracking page carries its secret in the address: not to be cached or indexed.
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
-
-
-@bp.app_template_filter("country_name")
-def country_name_filter(code: str) -> str:
-    """`PT` as the reader says it: "Portugal", "Portogallo"…"""
-    return country_name(code, str(get_locale() or "en"))
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -61,7 +54,7 @@ def apply() -> ResponseReturnValue:
             "%(country)s already has its verified post on the mall, %(post)s: a country's "
             "stamps are sold here by its designated operator only. If you think this is a "
             "mistake, write to the operator.",
-            country=localized(post.country_name) if post else details.country,
+            country=country_name(post.code if post else details.country),
             post=localized(post.name) if post else "",
         ))
         return _apply_page(form, 409)

@@ -19,6 +19,7 @@ from babel.numbers import format_compact_decimal, format_percent
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from mall.i18n import country_name
 from mall.money import format_money
 from mall.sales.figures import CountrySales, SalesFigures, YearSales
 
@@ -69,15 +70,10 @@ def percent(value: Decimal, locale: Locale | str, *, signed: bool = False) -> st
     return f"+{text}" if signed and value > 0 else text
 
 
-def country_name(code: str, locale: Locale | str) -> str:
-    """The country's name in the reader's language (Babel's CLDR), or its code."""
-    return Locale.parse(locale).territories.get(code.upper(), code.upper())
-
-
 def country_label(row: CountrySales, locale: Locale | str) -> str:
     if row.country is None:
         return _("Other countries (%(count)s)", count=row.countries)
-    return country_name(row.country, locale)
+    return country_name(row.country, Locale.parse(locale).language)
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

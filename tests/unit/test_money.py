@@ -268,21 +268,25 @@ def test_formatting_shows_every_minor_digit(money: Money, locale: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "currency", "territory", "locale", "expected"),
+    ("text", "currency", "territory", "written_in", "locale", "expected"),
     [
-        ("$ 15 + $ 25", "UYU", "uy", "fr", "$UY 15 + $UY 25"),  # beside "40,00 $UY"
-        ("6 × $ 15", "UYU", "uy", "en_US", "6 × UYU 15"),  # "$" is the reader's dollar
-        ("$ 45", "UYU", "uy", "es_UY", "$ 45"),  # the reader's own pesos, as prices show them
-        ("P 5.00", "BWP", "bw", "fr", "BWP 5.00"),
-        ("€ 1,21", "EUR", "nl", "fr", "€ 1,21"),
-        ("UGX 1,000", "UGX", "ug", "en", "UGX 1,000"),  # already unambiguous
-        ("$U 15 (US$ 1)", "UYU", "uy", "fr", "$U 15 (US$ 1)"),  # only a standalone sign
+        ("$ 15 + $ 25", "UYU", "uy", "es", "fr", "$UY 15 + $UY 25"),  # beside "40,00 $UY"
+        ("6 × $ 15", "UYU", "uy", "es", "en_US", "6 × UYU 15"),  # "$" is the reader's dollar
+        ("$ 45", "UYU", "uy", "es", "es_UY", "$ 45"),  # the reader's own pesos, as prices are
+        ("P 5.00", "BWP", "bw", "en", "fr", "BWP 5,00"),  # numbers as the reader writes them
+        ("€ 1,21", "EUR", "nl", "nl", "fr", "€ 1,21"),
+        ("€ 0,85", "EUR", "nl", "nl", "en", "€ 0.85"),
+        ("UGX 1,000", "UGX", "ug", "en", "en", "UGX 1,000"),  # already unambiguous
+        ("UGX 1,700 + UGX 2,500", "UGX", "ug", "en", "fr", "UGX 1\u202f700 + UGX 2\u202f500"),
+        ("$ 1.500", "UYU", "uy", "es", "en", "UYU 1,500"),
+        ("$U 15 (US$ 1)", "UYU", "uy", "es", "fr", "$U 15 (US$ 1)"),  # only a standalone sign
+        ("1,2,3", "UGX", "ug", "en", "fr", "1,2,3"),  # not a number: left as written
     ],
 )
-def test_a_face_value_carries_the_sign_of_the_readers_prices(
-    text: str, currency: str, territory: str, locale: str, expected: str
+def test_a_face_value_carries_the_sign_and_numbers_of_the_readers_prices(
+    text: str, currency: str, territory: str, written_in: str, locale: str, expected: str
 ) -> None:
-    assert format_face_value(text, currency, territory, locale) == expected
+    assert format_face_value(text, currency, territory, locale, written_in=written_in) == expected
     sign = currency_sign(currency, locale)
     assert sign in format_money(Money(4000, currency), locale)
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import click
 from flask import Flask
 from flask.ctx import RequestContext
 from flask.typing import ResponseReturnValue
@@ -24,7 +25,7 @@ from mall import (
     transaction,
 )
 from mall.config import CONFIGS, ROOT, Config
-from mall.extensions import babel, csrf, db, login_manager, migrate
+from mall.extensions import babel, csrf, db, login_manager
 from mall.visitors import context as visitors
 from mall.visitors.views import check_at_portal
 
@@ -127,9 +128,19 @@ def configure_database(app: Flask) -> None:
     database.configure(app)
 
 
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate and Alembic, for the `flask db` commands and the tests' schema: some
+    30 MB that a web worker never needs, so only the command line (and the tests) load
+    them."""
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+
+
 def configure_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    if click.get_current_context(silent=True) is not None:
+        init_migrations(app)  # `flask db …`: a web worker never loads Alembic
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, inspect, text
 
 from mall import create_app
+from mall.app import init_migrations
 from mall.catalogue.models import Condition, Issue, Product, ProductFormat, Theme
 from mall.config import TestConfig
 from mall.extensions import db
@@ -41,6 +42,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app(TestConfig, DATABASE_URL=database_url)
+    init_migrations(app)
     app.test_client_class = BrowserClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

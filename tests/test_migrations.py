@@ -16,6 +16,7 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from mall import create_app
+from mall.app import init_migrations
 from mall.config import TestConfig
 from mall.extensions import db
 
@@ -53,6 +54,7 @@ def _schema_objects() -> set[str]:
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(scratch_url: str) -> None:
     app = create_app(TestConfig, DATABASE_URL=scratch_url)
+    init_migrations(app)
     with app.app_context():
         try:
             dialect = db.engine.dialect.name
@@ -85,6 +87,7 @@ def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
     from tests.tenancy.factories import order_with_line
 
     app = create_app(TestConfig, DATABASE_URL=scratch_url)
+    init_migrations(app)
     with app.app_context():
         try:
             flask_migrate.upgrade()

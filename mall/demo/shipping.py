@@ -33,40 +33,54 @@ D, R, W = Zone.DOMESTIC, Zone.REGION, Zone.WORLD
 LETTER, REGISTERED = ShippingKind.LETTER, ShippingKind.REGISTERED_LETTER
 PARCEL, EMS = ShippingKind.PARCEL, ShippingKind.EMS
 
-#: Method names and descriptions in every demo language; a post gets English and its own.
-#: (Khmer descriptions are left to Cambodia Post: the page falls back to English.)
+#: Method names and descriptions in every language the mall's buyers read: each demo post
+#: translated its shipping for them. (Khmer descriptions are left to Cambodia Post: the
+#: page falls back to English, with a note.)
 NAMES: dict[ShippingKind, Translations] = {
-    LETTER: {"en": "Ordinary letter", "es": "Carta común", "nl": "Brief",
+    LETTER: {"en": "Ordinary letter", "es": "Carta común", "nl": "Brief", "fr": "Lettre simple",
+             "pt": "Carta simples",
              "km": "សំបុត្រធម្មតា", "sw": "Barua ya kawaida"},
     REGISTERED: {"en": "Registered letter", "es": "Carta certificada",
+                 "fr": "Lettre recommandée", "pt": "Carta registada",
                  "nl": "Aangetekende brief", "km": "សំបុត្រអនុសិដ្ឋ",
                  "sw": "Barua iliyosajiliwa"},
     PARCEL: {"en": "Parcel", "es": "Encomienda", "nl": "Pakket", "km": "កញ្ចប់ឥវ៉ាន់",
+             "fr": "Colis", "pt": "Encomenda",
              "sw": "Kifurushi"},
     EMS: {"en": "EMS express", "es": "EMS (correo expreso)", "nl": "EMS express",
+          "fr": "EMS express", "pt": "EMS expresso",
           "km": "EMS (អ៊ីអឹមអេស)", "sw": "EMS (huduma ya haraka)"},
 }
 DESCRIPTIONS: dict[ShippingKind, Translations] = {
     LETTER: {
         "en": "Untracked. Fine for single stamps and low-value sets.",
+        "fr": "Sans suivi. Convient aux timbres isolés et aux séries de faible valeur.",
+        "pt": "Sem rastreio. Adequada para selos avulsos e séries de pouco valor.",
         "es": "Sin seguimiento. Adecuada para sellos sueltos y series de poco valor.",
         "nl": "Zonder track & trace. Geschikt voor losse zegels en series van lage waarde.",
         "sw": "Bila ufuatiliaji. Inafaa kwa stempu moja moja na seti za thamani ndogo.",
     },
     REGISTERED: {
         "en": "Tracked with a UPU number and signed for on delivery.",
+        "fr": "Suivi par un numéro UPU, remis contre signature.",
+        "pt": "Com número de rastreio UPU e assinatura na entrega.",
         "es": "Con número de seguimiento y firma en la entrega.",
         "nl": "Met track & trace; de ontvanger tekent voor ontvangst.",
         "sw": "Inafuatiliwa kwa namba ya UPU na husainiwa wakati wa kupokea.",
     },
     PARCEL: {
         "en": "Tracked, in a box: for albums, covers in quantity and heavier orders.",
+        "fr": "Suivi, en boîte : pour les albums, les enveloppes en nombre et les commandes "
+              "lourdes.",
+        "pt": "Com rastreio, em caixa: para álbuns, envelopes em quantidade e pedidos pesados.",
         "es": "Con seguimiento, en caja: para álbumes, sobres en cantidad y pedidos pesados.",
         "nl": "Met track & trace, in een doos: voor albums, veel enveloppen en zware orders.",
         "sw": "Inafuatiliwa, ndani ya boksi: kwa albamu na oda nzito.",
     },
     EMS: {
         "en": "Express Mail Service: the fastest way, tracked door to door.",
+        "fr": "Express Mail Service : le plus rapide, suivi de porte à porte.",
+        "pt": "Serviço expresso: o mais rápido, com rastreio de porta a porta.",
         "es": "Servicio expreso: el más rápido, con seguimiento puerta a puerta.",
         "nl": "Express Mail Service: het snelst, met track & trace van deur tot deur.",
         "sw": "Huduma ya haraka zaidi, inafuatiliwa hadi mlangoni.",
@@ -278,7 +292,7 @@ def seed_shipping_methods(session: Session, post: Post, report: SeedReport) -> N
             .options(selectinload(ShippingMethod.rates))
         )
     }
-    languages = ("en", *spec.languages)
+    languages = ("en", "es", "fr", "nl", "pt", *spec.languages)
     rates = 0
     for position, method_spec in enumerate(spec.methods):
         kind = method_spec.kind

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import redis
-
 log = logging.getLogger(__name__)
 
 #: What a page's content depends on besides its request: the catalogue (issues, products,
@@ -152,7 +150,10 @@ class RedisBackend:
     """Pages and versions in Redis, under `prefix`; pages expire by Redis itself."""
 
     def __init__(self, url: str, prefix: str = "mall:pagecache:") -> None:
+        import redis  # only where Redis is configured: the client costs a worker ~7 MB
+
         self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._unreachable = redis.RedisError
         self._prefix = prefix
         self._version_keys = [f"{prefix}version:{name}" for name in VERSION_NAMES]
 
@@ -162,7 +163,7 @@ class RedisBackend:
         pipe.get(self._prefix + "page:" + key)
         try:
             values, raw = pipe.execute()
-        except redis.RedisError:
+        except self._unreachable:
             log.warning("page cache: Redis unreachable, drawing the page", exc_info=True)
             return None, None
         versions = tuple((value or b"0").decode() for value in values)
@@ -176,7 +177,7 @@ class RedisBackend:
     def put(self, key: str, entry: Entry, ttl: int) -> None:
         try:
             self._redis.set(self._prefix + "page:" + key, entry.dumps(), ex=ttl)
-        except redis.RedisError:
+        except self._unreachable:
             log.warning("page cache: Redis unreachable, page not stored", exc_info=True)
 
     def bump(self, names: Iterable[str]) -> None:
@@ -185,7 +186,7 @@ class RedisBackend:
             pipe.incr(f"{self._prefix}version:{name}")
         try:
             pipe.execute()
-        except redis.RedisError:
+        except self._unreachable:
             # Pages drawn before this change are served until they expire (the TTL bound).
             log.error("page cache: Redis unreachable, versions not bumped", exc_info=True)
 

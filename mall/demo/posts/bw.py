@@ -22,8 +22,10 @@ def _en(text: str) -> dict[str, str]:
 POST = {
     "code": "bw",
     "name": _en("BotswanaPost"),
-    "shop_name": _en("BotswanaPost Philatelic Bureau"),
-    "tagline": _en("Stamps from the land of the Okavango"),
+    "shop_name": {"en": "BotswanaPost Philatelic Bureau",
+                  "fr": "Bureau philatélique de BotswanaPost"},
+    "tagline": {"en": "Stamps from the land of the Okavango",
+                "fr": "Les timbres du pays de l'Okavango"},
     "country_name": _en("Botswana"),
     "default_locale": "en",
     "locales": ["en"],

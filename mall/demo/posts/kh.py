@@ -21,9 +21,10 @@ def _km(km: str, en: str) -> dict[str, str]:
 POST = {
     "code": "kh",
     "name": _km("ប្រៃសណីយ៍កម្ពុជា", "Cambodia Post"),
-    "shop_name": _km("ហាងតែមប្រៃសណីយ៍", "Philatelic Shop"),
+    "shop_name": {**_km("ហាងតែមប្រៃសណីយ៍", "Philatelic Shop"), "fr": "Boutique philatélique"},
     "tagline": _km("តែមប្រៃសណីយ៍នៃព្រះរាជាណាចក្រកម្ពុជា សម្រាប់អ្នកប្រមូលតែមទូទាំងពិភពលោក",
-                   "Stamps of the Kingdom of Cambodia for collectors the world over"),
+                   "Stamps of the Kingdom of Cambodia for collectors the world over")
+    | {"fr": "Les timbres du Royaume du Cambodge pour les collectionneurs du monde entier"},
     "country_name": _km("កម្ពុជា", "Cambodia"),
     "default_locale": "km",
     "locales": ["km", "en"],

@@ -21,9 +21,10 @@ def _sw(sw: str, en: str) -> dict[str, str]:
 POST = {
     "code": "tz",
     "name": _sw("Shirika la Posta Tanzania", "Tanzania Posts Corporation"),
-    "shop_name": _sw("Duka la Stempu", "Stamp Shop"),
+    "shop_name": {**_sw("Duka la Stempu", "Stamp Shop"), "fr": "Boutique de timbres"},
     "tagline": _sw("Stempu za Tanzania kwa wakusanyaji duniani kote",
-                   "Tanzanian stamps for collectors the world over"),
+                   "Tanzanian stamps for collectors the world over")
+    | {"fr": "Les timbres de Tanzanie pour les collectionneurs du monde entier"},
     "country_name": _sw("Tanzania", "Tanzania"),
     "default_locale": "sw",
     "locales": ["sw", "en"],

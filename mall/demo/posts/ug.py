@@ -22,8 +22,9 @@ def _en(text: str) -> dict[str, str]:
 POST = {
     "code": "ug",
     "name": _en("Posta Uganda"),
-    "shop_name": _en("Posta Uganda Philatelic Bureau"),
-    "tagline": _en("The Pearl of Africa on stamps"),
+    "shop_name": {"en": "Posta Uganda Philatelic Bureau",
+                  "fr": "Bureau philatélique de Posta Uganda"},
+    "tagline": {"en": "The Pearl of Africa on stamps", "fr": "La perle de l'Afrique en timbres"},
     "country_name": _en("Uganda"),
     "default_locale": "en",
     "locales": ["en"],

@@ -20,6 +20,7 @@ import flask_migrate
 from sqlalchemy import event, select
 
 from mall import create_app
+from mall.app import init_migrations
 from mall.catalogue.models import Issue
 from mall.config import TestConfig
 from mall.demo.seed import seed
@@ -88,6 +89,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(TestConfig, DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3")
+        init_migrations(app)
         with app.app_context():
             flask_migrate.upgrade()
             seed(db.session)

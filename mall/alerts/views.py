@@ -115,8 +115,8 @@ def remove_want(want_id: int) -> ResponseReturnValue:
 
 @bp.route("/alerts/stop/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str) -> ResponseReturnValue:
-    """The link in every alert: stops them all, without signing in (a mail client's
-    one-click POST included, RFC 8058)."""
+    """The link in every alert: stops them all, without signing in, after one button (so
+    that a mail scanner opening the link stops nothing)."""
     buyer = buyer_for_token(db.session, token)
     if buyer is None:
         abort(404, description=_("This link is not valid."))

@@ -139,3 +139,14 @@ def test_no_french_text_of_the_demo_writes_english_thousands(client):
             french = OTHER_LANGUAGE.sub(" ", client.get(url).get_data(as_text=True))
             text = re.sub(r"<[^>]+>", " ", french)
             assert not ENGLISH_THOUSANDS.findall(text), url
+
+
+def test_a_swahili_storefront_speaks_swahili_in_its_menus_and_buttons(client, make_post,
+                                                                     make_issue, make_product):
+    tz = make_post("tz", currency="TZS", default_locale="sw", locales=["sw", "en"],
+                   name={"sw": "Shirika la Posta Tanzania"}, country_name={"sw": "Tanzania"})
+    make_product(make_issue(tz, slug="twiga", title={"sw": "Twiga"}))
+    page = client.get(storefront("tz") + "/issues/twiga").get_data(as_text=True)
+    assert '<html lang="sw"' in page
+    assert "Ongeza kwenye kikapu" in page  # "Add to cart"
+    assert "Add to cart" not in page

@@ -12,7 +12,7 @@ from flask_babel import force_locale, ngettext
 from mall.config import ROOT
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "nl"])
+@pytest.mark.parametrize("language", ["es", "fr", "nl", "sw"])
 def test_every_message_is_translated(language):
     path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as po:
@@ -32,6 +32,7 @@ def test_every_message_is_translated(language):
         ("es", "1 correo", "2 correos"),
         ("fr", "1 poste", "2 postes"),
         ("nl", "1 postbedrijf", "2 postbedrijven"),
+        ("sw", "Posta 1", "Posta 2"),
     ],
 )
 def test_plural_forms_follow_the_count(app, language, one, two):

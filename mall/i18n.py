@@ -31,6 +31,7 @@ LANGUAGE_NAMES = {
     "es": "Español",
     "fr": "Français",
     "nl": "Nederlands",
+    "pt": "Português",
     "km": "ខ្មែរ",
     "sw": "Kiswahili",
 }

@@ -12,7 +12,7 @@ from flask_babel import force_locale, ngettext
 from mall.config import ROOT
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "nl", "sw"])
+@pytest.mark.parametrize("language", ["es", "fr", "nl", "pt", "sw"])
 def test_every_message_is_translated(language):
     path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as po:
@@ -33,6 +33,7 @@ def test_every_message_is_translated(language):
         ("fr", "1 poste", "2 postes"),
         ("nl", "1 postbedrijf", "2 postbedrijven"),
         ("sw", "Posta 1", "Posta 2"),
+        ("pt", "1 correio", "2 correios"),
     ],
 )
 def test_plural_forms_follow_the_count(app, language, one, two):

@@ -28,7 +28,7 @@ class Config:
     DOCUMENTS_DIR = str(ROOT / "instance" / "documents")
     DOCUMENT_MAX_BYTES = 5_000_000
     DOCUMENTS_PER_FORM = 5
-    SUPPORTED_LOCALES = ("en", "es", "fr", "nl", "pt", "sw")
+    SUPPORTED_LOCALES = ("en", "es", "fr", "km", "nl", "pt", "sw")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

@@ -141,12 +141,17 @@ def test_no_french_text_of_the_demo_writes_english_thousands(client):
             assert not ENGLISH_THOUSANDS.findall(text), url
 
 
-def test_a_swahili_storefront_speaks_swahili_in_its_menus_and_buttons(client, make_post,
-                                                                     make_issue, make_product):
-    tz = make_post("tz", currency="TZS", default_locale="sw", locales=["sw", "en"],
-                   name={"sw": "Shirika la Posta Tanzania"}, country_name={"sw": "Tanzania"})
-    make_product(make_issue(tz, slug="twiga", title={"sw": "Twiga"}))
-    page = client.get(storefront("tz") + "/issues/twiga").get_data(as_text=True)
-    assert '<html lang="sw"' in page
-    assert "Ongeza kwenye kikapu" in page  # "Add to cart"
+@pytest.mark.parametrize(
+    ("code", "currency", "language", "add_to_cart"),
+    [("tz", "TZS", "sw", "Ongeza kwenye kikapu"), ("kh", "KHR", "km", "បន្ថែមទៅកន្ត្រកទំនិញ")],
+)
+def test_swahili_and_khmer_storefronts_speak_their_language_in_menus_and_buttons(
+        client, make_post, make_issue, make_product, code, currency, language, add_to_cart):
+    post = make_post(code, currency=currency, default_locale=language,
+                     locales=[language, "en"], name={language: code.upper()},
+                     country_name={language: code.upper()})
+    make_product(make_issue(post, slug="first", title={language: "1"}))
+    page = client.get(storefront(code) + "/issues/first").get_data(as_text=True)
+    assert f'<html lang="{language}"' in page
+    assert add_to_cart in page
     assert "Add to cart" not in page

@@ -12,7 +12,7 @@ from flask_babel import force_locale, ngettext
 from mall.config import ROOT
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "nl", "pt", "sw"])
+@pytest.mark.parametrize("language", ["es", "fr", "km", "nl", "pt", "sw"])
 def test_every_message_is_translated(language):
     path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as po:
@@ -34,6 +34,7 @@ def test_every_message_is_translated(language):
         ("nl", "1 postbedrijf", "2 postbedrijven"),
         ("sw", "Posta 1", "Posta 2"),
         ("pt", "1 correio", "2 correios"),
+        ("km", "ប្រៃសណីយ៍ 1", "ប្រៃសណីយ៍ 2"),
     ],
 )
 def test_plural_forms_follow_the_count(app, language, one, two):

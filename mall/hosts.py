@@ -9,7 +9,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, send_from_directory
+from flask import Flask, Response, current_app, request, send_from_directory
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, IntegerConverter, Map, UnicodeConverter
@@ -70,15 +70,25 @@ def init_app(app: Flask) -> None:
 
 
 def static(site: str, filename: str) -> ResponseReturnValue:
-    return send_from_directory(STATIC_DIR, filename, max_age=3600)
+    return _read_in(send_from_directory(STATIC_DIR, filename, max_age=3600))
 
 
 def favicon(site: str) -> ResponseReturnValue:
     """Where browsers, feed readers and bookmarks look for an icon without reading a page's
     `<link rel="icon">` (which names the SVG): the same mark, rasterised."""
-    return send_from_directory(
+    return _read_in(send_from_directory(
         STATIC_DIR, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
-    )
+    ))
+
+
+def _read_in(response: Response) -> Response:
+    """The static file's few kilobytes read into the response, and the file closed now:
+    streamed from an open file, it stays open when a browser drops the request half-way
+    (a page left while its icon loads) until the server happens to close the response."""
+    response.direct_passthrough = False
+    response.get_data()
+    response.close()
+    return response
 
 
 def current_site() -> str:

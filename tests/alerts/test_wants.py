@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -67,6 +69,8 @@ def test_back_in_stock_is_mailed_once(client, sold_out):
     assert len(_mails()) == 1
     page = client.get(PORTAL + "/account/alerts").get_data(as_text=True)
     assert "Back in stock: we mailed you on" in page
+    assert re.search(r"<title>\s*Alerts — stamps.post\s*</title>", page)
+    assert page.count('id="wants"') == 1
 
 
 def test_asking_again_after_it_sold_out_again_rearms(client, sold_out):

@@ -216,7 +216,7 @@ def _issue_values(post: Post, row: dict[str, str], themes: set[str],
     values["themes"] = wanted
     published = row.get("published", "").lower()
     if published not in YES | NO:
-        report("published", _("yes or no"))
+        report("published", _("one of: %(values)s", values="yes, no"))
     values["published"] = published in YES
     for column, limit in (("designer", 200), ("printer", 200), ("process", 80),
                           ("perforation", 40)):

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from mall.catalogue.models import Issue, Product, StockMovement, Theme
@@ -204,3 +205,14 @@ def test_a_column_left_out_keeps_what_the_catalogue_has(uy):
     assert issue.designer == "Ana"
     assert issue.title == {"es": "Aves nuevas", "en": "Birds"}  # English kept
     assert _count(StockMovement) == 1
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "km", "sw"])
+def test_the_hint_names_the_words_the_file_must_hold_in_every_language(uy, locale):
+    """A file holds "yes" or "no" whatever language its maker reads: a hint that translated
+    them ("oui ou non") would send a French manager to write a word the import refuses."""
+    text = _csv(uy, [{**_row(), "published": "maybe"}])
+    with force_locale(locale), pytest.raises(ImportFailed) as failed:
+        import_csv(db.session, uy, text, utcnow())
+    assert "yes, no" in str(failed.value.problems[0].reason)
+    db.session.rollback()

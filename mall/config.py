@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -195,7 +196,10 @@ class TestConfig(Config):
     #: Pages are drawn for each request (test clients post forms with tokens, not Origin);
     #: tests/pagecache turn the cache on, and MALL_PAGE_CACHE=true runs the suite with it.
     PAGE_CACHE = False
-    PAGE_CACHE_VERSION_DIR = str(Path(tempfile.gettempdir()) / "post-mall-test-pagecache")
+    #: One test run's apps (the suite's and the browser tests' server) share their versions;
+    #: two runs at once on one machine do not see each other's writes.
+    PAGE_CACHE_VERSION_DIR = str(Path(tempfile.gettempdir())
+                                 / f"post-mall-test-pagecache-{os.getpid()}")
     STRIPE_MAX_NETWORK_RETRIES = 0
     WTF_CSRF_ENABLED = True
     #: Cheap hashes: the suite signs in hundreds of times (the algorithm stays argon2id).

@@ -24,15 +24,15 @@ from flask import (
     session,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from mall.catalogue.models import Product
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import PORTAL_SUBDOMAIN, current_site, local_path
-from mall.i18n import formatting_locale
+from mall.i18n import formatting_locale, page_locale
+from mall.i18n import translate as _
+from mall.memo import memoized
 from mall.money import Money, format_face_value, format_money, known_currencies
 from mall.posts.models import Post
 from mall.rates.conversion import (
@@ -55,10 +55,18 @@ bp = Blueprint("currency", __name__)
 
 
 def rate_table() -> RateTable:
-    """The current rates, loaded once per request (one query) and shared by every price."""
-    if "rate_table" not in g:
-        g.rate_table = load_rate_table(db.session)
-    return g.rate_table
+    """The rates every price on a page is shown with: the worker's table, loaded again
+    (one query) when the rates version moves. Checkout fixes its quote with
+    `quoting_rate_table`."""
+    return memoized("rate_table", None, ("rates",), lambda: load_rate_table(db.session))
+
+
+def quoting_rate_table() -> RateTable:
+    """The rates a quote is fixed with: read from the database, once per request, so a
+    rate committed a moment ago by another worker already counts."""
+    if "quoting_rate_table" not in g:
+        g.quoting_rate_table = load_rate_table(db.session)
+    return g.quoting_rate_table
 
 
 def is_offered(code: object) -> bool:
@@ -191,15 +199,37 @@ def set_currency(site: str) -> ResponseReturnValue:
 def currency_name(code: str) -> str:
     """The currency's name in the page's language ("peso uruguayo")."""
     try:
-        return get_currency_name(code, locale=get_locale() or Locale("en"))
+        return get_currency_name(code, locale=page_locale() or Locale("en"))
     except (UnknownLocaleError, ValueError):
         return code
 
 
 @bp.app_template_global()
 def currency_choices() -> list[tuple[str, str]]:
-    """What the selector offers: every currency with a rate, by code, with its name."""
-    return [(code, currency_name(code)) for code in available_currencies(rate_table())]
+    """What the selector offers: every currency with a rate, by code, with its name; made
+    once per language while the rates hold (40 names looked up in CLDR per page, else)."""
+    locale = page_locale()
+    return memoized(
+        "currency_choices", str(locale), ("rates",),
+        lambda: [(code, currency_name(code)) for code in available_currencies(rate_table())],
+    )
+
+
+@bp.app_template_global()
+def currency_options() -> Markup:
+    """The selector's options, the display currency selected: drawn once per language and
+    currency while the rates hold (forty options drawn by the template on every page,
+    else)."""
+    shown = display_currency()
+
+    def draw() -> Markup:
+        return Markup("").join(
+            Markup('<option value="{code}"{selected}>{code} · {name}</option>').format(
+                code=code, name=name, selected=Markup(" selected") if code == shown else "")
+            for code, name in currency_choices()
+        )
+
+    return memoized("currency_options", (str(page_locale()), shown), ("rates",), draw)
 
 
 bp.add_app_template_global(display_currency)

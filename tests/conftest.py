@@ -58,7 +58,10 @@ def app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def _clean_database(app: Flask) -> Iterator[None]:
-    """Every test starts from an empty schema and leaves one behind."""
+    """Every test starts from an empty schema and leaves one behind, and with a worker that
+    has memoized nothing (`mall.memo`), so a page's first request sends the same queries
+    whichever test ran before."""
+    app.extensions["memo"].clear()
     ctx = app.app_context()
     ctx.push()
     yield

@@ -35,7 +35,7 @@ from mall.checkout.views import (
     save_state,
 )
 from mall.columns import utcnow
-from mall.currency import rate_table
+from mall.currency import quoting_rate_table
 from mall.extensions import db
 from mall.i18n import localized, money_filter
 from mall.orders.mail import send_order_mail
@@ -195,7 +195,7 @@ def _requote(
     now = utcnow()
     try:
         quote = fresh_quote(
-            db.session, checkout.visitor, expired.currency, rate_table(),
+            db.session, checkout.visitor, expired.currency, quoting_rate_table(),
             cart_currencies(checkout.cart), configured_spread_bps(current_app.config), now,
         )
     except UnknownRate:

@@ -54,7 +54,7 @@ from mall.checkout.services import (
     usable_quote,
 )
 from mall.columns import utcnow
-from mall.currency import display_currency, rate_table
+from mall.currency import display_currency, quoting_rate_table, rate_table
 from mall.extensions import db
 from mall.i18n import localized
 from mall.money import Money
@@ -302,7 +302,7 @@ def render_review(
     if quote is None:
         try:
             quote = fresh_quote(
-                db.session, checkout.visitor, currency, rate_table(), currencies,
+                db.session, checkout.visitor, currency, quoting_rate_table(), currencies,
                 configured_spread_bps(current_app.config), now,
             )
         except UnknownRate as unknown:

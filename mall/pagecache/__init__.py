@@ -13,13 +13,14 @@ or filled at each serving (`rendering`, `origin`).
 The cache lives in each worker's memory (`MALL_PAGE_CACHE_MAX_BYTES`) with versions in
 files every worker of the machine reads, or in Redis when `MALL_CACHE_URL` names it
 (`backends`). `MALL_PAGE_CACHE=false` turns it off: every page is drawn for its visitor, as
-without this package."""
+without this package; the versions still move, for the workers' memos (`mall.memo`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from mall.extensions import db
+from mall.memo import Memo
 from mall.pagecache import origin, rendering, versions
 from mall.pagecache.backends import make_backend
 from mall.pagecache.hooks import cache, serve_shared_page, store_shared_page
@@ -36,6 +37,7 @@ def init_app(app: MallFlask) -> None:
     (a storefront's post is not even loaded for a page served from the cache), after the
     early hooks appended before it (a check that must redirect some browsers first)."""
     app.extensions["pagecache"] = make_backend(app.config)
+    app.extensions["memo"] = Memo()
     versions.listen(versions.watched_tables(db.metadata, db.Model.registry))
     rendering.init_app(app)
     origin.init_app(app)

@@ -71,6 +71,9 @@ class Backend(Protocol):
 
     def put(self, key: str, entry: Entry, ttl: int) -> None: ...
 
+    def versions(self) -> Versions | None:
+        """The current versions alone, or None when they cannot be read."""
+
     def bump(self, names: Iterable[str]) -> None:
         """Give each named version a new value: every page drawn under the old one is stale."""
 
@@ -89,7 +92,7 @@ class LocalBackend:
         self._lock = threading.Lock()
 
     def lookup(self, key: str) -> tuple[Versions | None, Entry | None]:
-        versions = self._versions()
+        versions = self.versions()
         with self._lock:
             stored = self._pages.get(key)
             if stored is None:
@@ -132,7 +135,7 @@ class LocalBackend:
     def stored_bytes(self) -> int:
         return self._bytes
 
-    def _versions(self) -> Versions:
+    def versions(self) -> Versions:
         values = []
         for name in VERSION_NAMES:
             try:
@@ -173,6 +176,14 @@ class RedisBackend:
             return versions, Entry.loads(raw)
         except (ValueError, KeyError, TypeError):  # stored by another release of the app
             return versions, None
+
+    def versions(self) -> Versions | None:
+        try:
+            values = self._redis.mget(self._version_keys)
+        except self._unreachable:
+            log.warning("page cache: Redis unreachable, versions unknown", exc_info=True)
+            return None
+        return tuple((value or b"0").decode() for value in values)
 
     def put(self, key: str, entry: Entry, ttl: int) -> None:
         try:

@@ -138,9 +138,10 @@ def _after_session_rollback(session: Session) -> None:
 
 
 def bump(names: Iterable[str]) -> None:
-    """Move the named versions in the current app's cache (when it caches)."""
+    """Move the named versions in the current app's cache. With the page cache off too:
+    each worker's memos (`mall.memo`) are kept under the same versions."""
     if not has_app_context():
         return
     cache = current_app.extensions.get("pagecache")
-    if cache is not None and current_app.config["PAGE_CACHE"]:
+    if cache is not None:
         cache.bump(sorted(names))

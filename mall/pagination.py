@@ -78,13 +78,13 @@ def capped_count(session: Session, statement: Select[Any], limit: int) -> int:
 
 
 def paginate(session: Session, statement: Select[Any], page: int, per_page: int) -> CappedPage:
-    """One page of `statement` (ordered, as an index can give it) in two queries whatever the
-    listing's size: the rows up to COUNT_CAP past this page are counted, then the page read
-    with one row more, which says whether a next page exists."""
+    """One page of `statement`'s rows (ordered, as an index can give it) in two queries
+    whatever the listing's size: the rows up to COUNT_CAP past this page are counted, then
+    the page read with one row more, which says whether a next page exists."""
     offset = (page - 1) * per_page
     limit = offset + COUNT_CAP
     total = capped_count(session, statement, limit + 1)
-    rows = list(session.scalars(statement.limit(per_page + 1).offset(offset)))
+    rows = list(session.execute(statement.limit(per_page + 1).offset(offset)))
     return CappedPage(
         items=rows[:per_page],
         total=min(total, limit),

@@ -1,14 +1,15 @@
 """Catalogue reads shared by the portal and the storefronts, each a fixed number of queries
-whatever the size of the catalogue (products and themes come in one extra query each)."""
+whatever the size of the catalogue; listings read rows of what a card shows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Index, Select, and_, func, select
-from sqlalchemy.orm import Session, contains_eager, load_only, selectinload
+from sqlalchemy import ColumnElement, Index, Row, Select, and_, func, select
+from sqlalchemy.orm import Session
 
-from mall.catalogue.models import Collection, Issue, Product, collection_issue
+from mall.catalogue.cards import card_columns
+from mall.catalogue.models import Collection, Issue, collection_issue
 from mall.posts.models import Post, PostStatus
 
 #: A post's published issues in the order every listing shows them (newest first, then the
@@ -24,41 +25,31 @@ ix_issue_listing = Index(
 )
 
 
-def issue_listing(post: Post) -> Select[tuple[Issue]]:
-    """One post's issues with what a listing card shows, newest first."""
+def issue_listing(post: Post) -> Select[Any]:
+    """One post's issues as listing cards (`card_columns` rows), newest first."""
     return all_posts_issue_listing().where(Issue.post_id == post.id)
 
 
-def all_posts_issue_listing() -> Select[tuple[Issue]]:
-    """Issues of every live post (the portal's pages only), newest first.
-
-    Only what a card shows (mall/catalogue/cards.py) is loaded: an issue's description and
-    technical details, its themes and its products' other columns stay in the database, and
-    the post comes from the join that filters on its status rather than from a second one."""
+def all_posts_issue_listing() -> Select[Any]:
+    """Issues of every live post as listing cards (the portal's pages only), newest first;
+    the post's columns come from the join that filters on its status."""
     return (
-        select(Issue)
+        select(*card_columns())
         .join(Issue.post)
         .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
-        .options(
-            contains_eager(Issue.post),
-            load_only(Issue.post_id, Issue.slug, Issue.title, Issue.issue_date,
-                      Issue.image_key),
-            selectinload(Issue.products).load_only(Product.issue_id, Product.price_minor,
-                                                   Product.currency),
-        )
         .order_by(Issue.issue_date.desc(), Issue.id.desc())
     )
 
 
-def latest_issues(session: Session, limit: int, post: Post) -> list[Issue]:
+def latest_issues(session: Session, limit: int, post: Post) -> list[Row[Any]]:
     """One post's newest issues (the post is required: a forgotten argument must not show
     every post's)."""
-    return list(session.scalars(issue_listing(post).limit(limit)))
+    return list(session.execute(issue_listing(post).limit(limit)))
 
 
-def latest_issues_of_all_posts(session: Session, limit: int) -> list[Issue]:
+def latest_issues_of_all_posts(session: Session, limit: int) -> list[Row[Any]]:
     """The newest issues across the mall, for the portal."""
-    return list(session.scalars(all_posts_issue_listing().limit(limit)))
+    return list(session.execute(all_posts_issue_listing().limit(limit)))
 
 
 def issue_years(session: Session, post: Post) -> list[int]:

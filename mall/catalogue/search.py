@@ -57,14 +57,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import (
     Mapped,
     Session,
-    aliased,
-    contains_eager,
     mapped_column,
     selectinload,
 )
 from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
 
+from mall.catalogue.cards import card_columns
 from mall.catalogue.labels import LABELS
 from mall.catalogue.models import Condition, Issue, Product, ProductFormat, Theme
 from mall.catalogue.words import (
@@ -80,7 +79,8 @@ from mall.catalogue.words import (
 from mall.currency import display_currency, rate_table
 from mall.extensions import db
 from mall.forms import MallQueryForm
-from mall.i18n import country_name, localized
+from mall.i18n import country_name, localized, page_locale
+from mall.memo import memoized
 from mall.money import Money, precision
 from mall.pagination import MAX_PAGE, CappedPage, capped_count
 from mall.posts.models import Post, PostStatus
@@ -183,15 +183,17 @@ def learn_spelling(session: Session, rows: Iterable[dict[str, Any]]) -> None:
         ))
     new = [{"variant": variant, "word": word}
            for word in ordered if word not in known for variant in sorted(deletions(word))]
-    for start in range(0, len(new), SPELLING_BATCH):
-        session.execute(_insert_new(session, new[start:start + SPELLING_BATCH]))
+    if new:
+        session.execute(_insert_new(session), new)
 
 
-def _insert_new(session: Session, rows: list[dict[str, str]]) -> Any:
-    """An insert that skips rows already there (two imports learning one word at once)."""
+def _insert_new(session: Session) -> Any:
+    """An insert that skips rows already there (two imports learning one word at once), sent
+    with many rows at once: one statement compiled once, where `.values(rows)` compiled a
+    new one for every batch (half of a 200,000-issue catalogue's build)."""
     dialect = session.get_bind().dialect.name
     module = sqlite if dialect == "sqlite" else postgresql
-    return module.insert(SearchSpelling).values(rows).on_conflict_do_nothing()
+    return module.insert(SearchSpelling).on_conflict_do_nothing()
 
 
 def rebuild_index(session: Session) -> None:
@@ -241,9 +243,8 @@ def corrections(session: Session, terms: Sequence[str]) -> list[str]:
 # -- Backends --------------------------------------------------------------------------------
 
 #: Matches ranked for one search at most: beyond it a common word would cost a rank per
-#: match. A search matching more is ranked among its RANK_WINDOW newest matches (on SQLite
-#: without filters, its RANK_WINDOW best by BM25), and pages past it are empty; page 50 is
-#: within it.
+#: match. A search matching more is ranked among its RANK_WINDOW newest matches, and pages
+#: past it are empty; page 50 is within it.
 RANK_WINDOW = 2_000
 
 #: A search counts its results up to this many, and says "more than" past it.
@@ -286,8 +287,9 @@ class SQLiteBackend:
 
     The MATCH is a materialized CTE that SQLite scans once, before the joins: left to the
     planner, it puts the MATCH in the inner loop of a filtered or storefront search, one
-    probe per issue of the post. Without filters, FTS5 itself keeps the RANK_WINDOW best by
-    BM25, so only those are joined; with filters, every match is joined, once. A country
+    probe per issue of the post. Without filters, FTS5 itself keeps the RANK_WINDOW newest
+    matches, so only those are scored and joined; with filters, every match is joined, once.
+    A country
     (a storefront's own, too) narrows the MATCH itself: every issue's body holds its post's
     code (`issue_document`), so requiring that word keeps all of the post's matches, and the
     exact filter on the catalogue removes the few other issues that use the word."""
@@ -316,9 +318,12 @@ class SQLiteBackend:
             .where(fts.op("MATCH")(expression))
         )
         if query is None or not query.narrowed:
-            # Counting needs no order: any RANK_WINDOW matches hold more than the cap.
-            statement = statement.order_by(bm25) if scored else statement
-            statement = statement.limit(RANK_WINDOW)
+            # The newest RANK_WINDOW matches, read in the index's own order: BM25 is then
+            # computed for those alone (ordering by it scores every match, 0.2 s for a
+            # word in 67,000 of 200,000 issues). Counting needs no order, and no more
+            # matches than the cap.
+            statement = statement.order_by(self._fts.c.rowid.desc()) if scored else statement
+            statement = statement.limit(RANK_WINDOW if scored else SEARCH_COUNT_CAP + 1)
         return statement.cte("matches").prefix_with("MATERIALIZED")
 
 
@@ -443,9 +448,9 @@ class SearchResults(CappedPage):
 
 def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     """Issues of live posts matching `query`: best match first when words are given, else
-    newest first, or by price. Four queries whatever the number of results: the count (up
-    to SEARCH_COUNT_CAP), the page (with each issue's post, and one issue more, which says
-    whether a next page exists) and the products and themes a result card shows. Words
+    newest first, or by price. Two queries whatever the number of results: the count (up
+    to SEARCH_COUNT_CAP) and the page of result cards (`card_columns` rows, and one more,
+    which says whether a next page exists). Words
     that find nothing cost two more: their spelling is looked up, and the nearest words
     searched instead ("diligensia" finds "diligencia").
 
@@ -469,42 +474,43 @@ def search_issues(session: Session, query: SearchQuery) -> SearchResults:
 def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchResults:
     conditions = _conditions(query)
     sort = query.sort or (Sort.RELEVANCE if terms else Sort.NEWEST)
+    keys: list[Any] = []
     if terms:
         backend = backend_for(session)
-        # The window: matching issues of live posts, filtered, with their score. The page is
-        # read from it, not by joining `issue` again; the count, from an unscored one.
+        # The window: matching issues of live posts, filtered, with their score; the page
+        # is cut from it, not by joining `issue` again. The count, from an unscored one.
         candidates = _window(backend.matches(terms, query), conditions).cte("candidates")
         unscored = _window(
             backend.matches(terms, query, scored=False), conditions, newest=False
         )
         counted = select(unscored.subquery("counted").c.id)
-        issue: Any = aliased(Issue, candidates)
-        matching = select(issue).join(issue.post)
-        order: list[Any] = [candidates.c.score.desc()] if sort is Sort.RELEVANCE else []
+        issue: Any = candidates.c
+        matching = select(issue.id, issue.issue_date)
+        if sort is Sort.RELEVANCE:
+            keys.append(issue.score.label("score"))
     else:
         issue = Issue
-        matching = select(Issue).join(Issue.post).where(*conditions)
+        matching = select(Issue.id, Issue.issue_date).join(Issue.post).where(*conditions)
         counted = matching
-        order = []
     if sort in BY_PRICE and query.rates is not None:
-        price = _lowest_price(issue.id, query, query.rates)
-        order.append(price.asc().nulls_last() if sort is Sort.PRICE_LOW
-                     else price.desc().nulls_last())
-    order += [issue.issue_date.desc(), issue.id.desc()]
-
-    total = capped_count(session, counted, SEARCH_COUNT_CAP + 1)
-    rows = list(
-        session.scalars(
-            matching.order_by(*order)
-            .limit(query.per_page + 1)
-            .offset((query.page - 1) * query.per_page)
-            .options(
-                contains_eager(issue.post),
-                selectinload(issue.products),
-                selectinload(issue.themes),
-            )
-        )
+        keys.append(_lowest_price(issue.id, query, query.rates).label("price"))
+    # The page's issues are chosen by their sort keys alone; only those 24 are then read
+    # for their cards (a window's rows sorted with their titles cost twice as much).
+    keyed = matching.add_columns(*keys)
+    page = (
+        keyed.order_by(*_ordering(keyed.selected_columns, sort))
+        .limit(query.per_page + 1)
+        .offset((query.page - 1) * query.per_page)
+        .subquery("page")
     )
+    total = capped_count(session, counted, SEARCH_COUNT_CAP + 1)
+    rows = list(session.execute(
+        select(*card_columns())
+        .select_from(page)
+        .join(Issue, Issue.id == page.c.id)
+        .join(Issue.post)
+        .order_by(*_ordering(page.c, sort))
+    ))
     return SearchResults(
         items=rows[: query.per_page],
         total=min(total, SEARCH_COUNT_CAP),
@@ -515,6 +521,17 @@ def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchRes
     )
 
 
+def _ordering(keys: Any, sort: Sort) -> list[Any]:
+    """Best score first (relevance), or by price; then newest, then the newest id."""
+    order = []
+    if "score" in keys:
+        order.append(keys.score.desc())
+    if "price" in keys:
+        order.append(keys.price.asc().nulls_last() if sort is Sort.PRICE_LOW
+                     else keys.price.desc().nulls_last())
+    return [*order, keys.issue_date.desc(), keys.id.desc()]
+
+
 def _window(
     found: FromClause, conditions: list[ColumnElement[bool]], newest: bool = True
 ) -> Select[Any]:
@@ -522,7 +539,7 @@ def _window(
     newest ones when more match, so a new release is always among those ranked (a count,
     capped below RANK_WINDOW, takes any)."""
     window = (
-        select(Issue, found.c.score)
+        select(Issue.id, Issue.issue_date, found.c.score)
         .select_from(found)
         .join(Issue, Issue.id == found.c.issue_id)
         .join(Issue.post)
@@ -598,6 +615,31 @@ def _strip(value: str | None) -> str | None:
 def _by_label(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """In the order a reader looks for them: "Österreich" among the O's, not after "Zambia"."""
     return sorted(choices, key=lambda choice: fold(choice[1]))
+
+
+def _menus() -> dict[str, list[tuple[str, str]]]:
+    """The menus' options, written in the page's language: made once per language while the
+    catalogue holds (two queries and some seventy translations per search, else)."""
+
+    def read() -> dict[str, list[tuple[str, str]]]:
+        posts = db.session.scalars(Post.live_query())
+        themes = db.session.scalars(select(Theme))
+        menus: dict[str, list[tuple[str, Any]]] = {
+            "country": [("", _l("Any country")),
+                        *_by_label((post.code, country_name(post.code)) for post in posts)],
+            "theme": [("", _l("Any theme")),
+                      *_by_label((theme.slug, localized(theme.name)) for theme in themes)],
+            "format": [("", _l("Any format")),
+                       *((format_.value, LABELS[format_]) for format_ in ProductFormat)],
+            "condition": [("", _l("Any condition")),
+                          *((condition.value, LABELS[condition]) for condition in Condition)],
+            "sort": [("", _l("Best match, or newest without words")),
+                     *((sort.value, SORT_LABELS[sort]) for sort in Sort)],
+        }
+        return {name: [(value, str(label)) for value, label in options]
+                for name, options in menus.items()}
+
+    return memoized("search_menus", str(page_locale()), ("catalogue",), read)
 
 
 class _OptionalIntegerField(IntegerField):
@@ -689,25 +731,9 @@ class SearchForm(MallQueryForm):
 
     def __init__(self, formdata: Any = None, **kwargs: Any) -> None:
         super().__init__(formdata, **kwargs)
-        posts = db.session.scalars(Post.live_query())
-        themes = db.session.scalars(select(Theme))
-        self.country.choices = [
-            ("", _l("Any country")),
-            *_by_label((post.code, country_name(post.code)) for post in posts),
-        ]
-        self.theme.choices = [
-            ("", _l("Any theme")),
-            *_by_label((theme.slug, localized(theme.name)) for theme in themes),
-        ]
-        self.format.choices = [("", _l("Any format"))] + [
-            (format_.value, LABELS[format_]) for format_ in ProductFormat
-        ]
-        self.condition.choices = [("", _l("Any condition"))] + [
-            (condition.value, LABELS[condition]) for condition in Condition
-        ]
-        self.sort.choices = [("", _l("Best match, or newest without words"))] + [
-            (sort.value, SORT_LABELS[sort]) for sort in Sort
-        ]
+        menus = _menus()
+        for name in ("country", "theme", "format", "condition", "sort"):
+            self[name].choices = menus[name]
         self.price_min.description = self.price_max.description = _l(
             "In %(currency)s.", currency=display_currency())
 

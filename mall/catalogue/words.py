@@ -85,8 +85,9 @@ _stemmers = threading.local()  # a Snowball stemmer keeps state while it stems a
 
 @lru_cache(maxsize=200_000)
 def _stem(algorithm: str, word: str) -> str:
-    """One word's stem, remembered: catalogues repeat their words, and Snowball in pure
-    Python costs more than the rest of indexing an issue."""
+    """One word's stem, remembered: catalogues repeat their words. snowballstemmer runs
+    PyStemmer's C stemmers (the same algorithms, the same stems) when it is installed, as
+    setup.cfg asks; in pure Python, stemming cost more than the rest of indexing."""
     cache: dict[str, snowballstemmer.stemmer] = _stemmers.__dict__.setdefault("by_name", {})
     if algorithm not in cache:
         cache[algorithm] = snowballstemmer.stemmer(algorithm)
@@ -108,11 +109,19 @@ def document(texts: Iterable[tuple[str | None, str]]) -> str:
     words: list[str] = []
     extra: list[str] = []
     for language, text in texts:
-        found = search_terms(text)
+        found, stemmed = _indexed(language, text)
         words += found
-        extra += stems(found, language)
+        extra += stemmed
     seen = set(words)
     return " ".join(words + [stem for stem in dict.fromkeys(extra) if stem not in seen])
+
+
+@lru_cache(maxsize=4096)
+def _indexed(language: str | None, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A text's words and their stems, remembered: every issue of a post repeats the post's
+    and its country's names in some thirty languages."""
+    found = search_terms(text)
+    return tuple(found), tuple(stems(found, language))
 
 
 def variants(term: str) -> list[str]:

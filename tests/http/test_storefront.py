@@ -182,14 +182,18 @@ def test_query_count_does_not_grow_with_the_catalogue(
             for _ in range(4):
                 make_product(issue)
 
+    def page_queries() -> list[str]:
+        client.get(storefront("nl") + path)  # what the worker keeps is read once
+        with count_queries() as queries:
+            assert client.get(storefront("nl") + path).status_code == 200
+        return queries
+
     fill(10)
     _index_all()
-    with count_queries() as small:
-        assert client.get(storefront("nl") + path).status_code == 200
+    small = page_queries()
     fill(100)
     _index_all()
-    with count_queries() as large:
-        assert client.get(storefront("nl") + path).status_code == 200
+    large = page_queries()
     assert len(large) == len(small), (small, large)
 
 

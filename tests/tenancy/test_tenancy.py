@@ -80,7 +80,7 @@ def test_latest_issues_needs_its_post(make_post, make_issue):
     uy, nl = make_post("uy"), make_post("nl")
     ours = make_issue(uy)
     make_issue(nl)
-    assert latest_issues(db.session, 10, uy) == [ours]
+    assert [card.id for card in latest_issues(db.session, 10, uy)] == [ours.id]
     with pytest.raises(TypeError):
         latest_issues(db.session, 10)  # type: ignore[call-arg]
 

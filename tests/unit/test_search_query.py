@@ -260,7 +260,7 @@ def test_query_count_does_not_grow_with_results(make_post, make_issue, make_prod
                                                 count_queries, words):
     post = make_post("uy")
 
-    def searched(n: int) -> int:
+    def searched(n: int) -> tuple[int, int]:
         for _ in range(n):
             issue = make_issue(post, title={"es": "Sello"}, themes=["birds", "flowers"])
             make_product(issue)
@@ -270,11 +270,12 @@ def test_query_count_does_not_grow_with_results(make_post, make_issue, make_prod
         db.session.expunge_all()
         with count_queries() as queries:
             results = search_issues(db.session, SearchQuery(words=words, per_page=50))
-            for issue in results.items:  # what a result card reads
-                _ = issue.post.code, [p.price for p in issue.products], issue.themes
-        return len(queries)
+            cards = [(card.post_code, card.from_minor) for card in results.items]
+        return len(queries), len(cards)
 
-    assert searched(3) == searched(27) == 4
+    # the capped count, the page of cards (with each one's post and lowest price)
+    assert searched(3) == (2, 3)
+    assert searched(27) == (2, 30)
 
 
 # -- The index -------------------------------------------------------------------------------

@@ -4,9 +4,12 @@ text when MALL_TEST_DATABASE_URL points at one)."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
@@ -53,6 +56,30 @@ def test_folding_keeps_the_marks_that_are_part_of_a_letter():
     """Khmer vowel signs are combining marks too, but without them the word is another."""
     assert fold("ប្រៃសណីយ៍") == "ប្រៃសណីយ៍"
     assert fold("Ελλάδα") == "ελλαδα"
+
+
+def _fold_one_by_one(text: str) -> str:
+    """What `fold` does, a character at a time: accents off a Latin, Greek or Cyrillic
+    letter (a combining character after one below U+0530), nothing off other scripts."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.combining(char) and kept and kept[-1] < "\u0530":
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+_LETTERS_AND_MARKS = st.sampled_from(
+    list("aeiouAÉèçñÑßǅﬁ１२ក់ាំ្ុΩώжй")
+    + [chr(code) for code in (*range(0x300, 0x370), 0x1AB0, 0x1DC0, 0x20D0, 0xFE20, 0x0483)]
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.one_of(_LETTERS_AND_MARKS, st.characters(max_codepoint=0xFFFF)),
+               max_size=10))
+def test_folding_in_one_pass_removes_what_a_character_by_character_fold_removes(text):
+    assert fold(text) == _fold_one_by_one(text)
 
 
 # -- Pagination ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum
+from sqlalchemy import JSON, DateTime, Enum, ForeignKeyConstraint, Index
 from sqlalchemy.types import TypeDecorator
 
 from mall.money import Money
@@ -64,4 +64,17 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         name=enum_class.__name__.lower(),
         validate_strings=True,
+    )
+
+
+def in_same_post(table: str, column: str, target: str, **options: Any
+                 ) -> tuple[ForeignKeyConstraint, Index]:
+    """A row's reference to a `target` row of the same post (`column`, `post_id`) →
+    (`target`.id, `target`.post_id), which the database checks, and the index its joins
+    use. Without that index SQLite reads the references through the `post_id` index alone:
+    an issue page read every product of its post (26 ms at 200,000 issues, not 0.1)."""
+    return (
+        ForeignKeyConstraint([column, "post_id"], [f"{target}.id", f"{target}.post_id"],
+                             **options),
+        Index(f"ix_{table}_{column}_post_id", column, "post_id"),
     )

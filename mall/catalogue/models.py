@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     String,
     Table,
@@ -21,7 +20,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mall.catalogue.wns import parse_wns
-from mall.columns import Translations, UTCDateTime, enum_column, money_attribute, translated, utcnow
+from mall.columns import (
+    Translations,
+    UTCDateTime,
+    enum_column,
+    in_same_post,
+    money_attribute,
+    translated,
+    utcnow,
+)
 from mall.extensions import db
 from mall.posts.models import Post
 
@@ -64,12 +71,8 @@ collection_issue = Table(
     Column("collection_id", primary_key=True),
     Column("issue_id", primary_key=True),
     Column("post_id", nullable=False, index=True),
-    ForeignKeyConstraint(
-        ["collection_id", "post_id"], ["collection.id", "collection.post_id"], ondelete="CASCADE"
-    ),
-    ForeignKeyConstraint(
-        ["issue_id", "post_id"], ["issue.id", "issue.post_id"], ondelete="CASCADE"
-    ),
+    *in_same_post("collection_issue", "collection_id", "collection", ondelete="CASCADE"),
+    *in_same_post("collection_issue", "issue_id", "issue", ondelete="CASCADE"),
 )
 
 
@@ -145,9 +148,7 @@ class Product(db.Model):
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         CheckConstraint("hs_code in ('4907', '9704')", name="hs_code_known"),
         # A product belongs to its issue's post: the database refuses anything else.
-        ForeignKeyConstraint(
-            ["issue_id", "post_id"], ["issue.id", "issue.post_id"], ondelete="CASCADE"
-        ),
+        *in_same_post("product", "issue_id", "issue", ondelete="CASCADE"),
         # The target of the composite key that keeps stock movements in the product's post.
         UniqueConstraint("id", "post_id", name="uq_product_id_post_id"),
     )
@@ -223,9 +224,7 @@ class StockMovement(db.Model):
     __tablename__ = "stock_movement"
     __table_args__ = (
         CheckConstraint("delta <> 0", name="delta_not_zero"),
-        ForeignKeyConstraint(
-            ["product_id", "post_id"], ["product.id", "product.post_id"], ondelete="CASCADE"
-        ),
+        *in_same_post("stock_movement", "product_id", "product", ondelete="CASCADE"),
         Index("ix_stock_movement_product_at", "product_id", "at"),
     )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mall.columns import UTCDateTime, enum_column, utcnow
+from mall.columns import UTCDateTime, enum_column, in_same_post, utcnow
 from mall.extensions import db
 from mall.orders.models import PostOrder
 from mall.shipping.models import ShippingKind
@@ -20,10 +20,7 @@ class Shipment(db.Model):
     __tablename__ = "shipment"
     __table_args__ = (
         # A shipment stays in its post order's post: the database refuses anything else.
-        ForeignKeyConstraint(
-            ["post_order_id", "post_id"], ["post_order.id", "post_order.post_id"],
-            ondelete="CASCADE",
-        ),
+        *in_same_post("shipment", "post_order_id", "post_order", ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     String,
     UniqueConstraint,
@@ -24,7 +23,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.catalogue.models import Condition, ProductFormat
-from mall.columns import Translations, UTCDateTime, enum_column, money_attribute, translated, utcnow
+from mall.columns import (
+    Translations,
+    UTCDateTime,
+    enum_column,
+    in_same_post,
+    money_attribute,
+    translated,
+    utcnow,
+)
 from mall.extensions import db
 from mall.money import Money
 from mall.posts.models import Post
@@ -214,10 +221,7 @@ class OrderLine(db.Model):
             name="refunded_within_quantity",
         ),
         # A line belongs to its post order's post: the database refuses anything else.
-        ForeignKeyConstraint(
-            ["post_order_id", "post_id"], ["post_order.id", "post_order.post_id"],
-            ondelete="CASCADE",
-        ),
+        *in_same_post("order_line", "post_order_id", "post_order", ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

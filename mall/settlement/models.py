@@ -10,13 +10,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mall.columns import UTCDateTime, enum_column, money_attribute, utcnow
+from mall.columns import UTCDateTime, enum_column, in_same_post, money_attribute, utcnow
 from mall.extensions import db
 from mall.money import Money
 from mall.operator.models import StaffMember
@@ -159,7 +158,7 @@ class Refund(db.Model):
 
     __tablename__ = "refund"
     __table_args__ = (
-        ForeignKeyConstraint(["post_order_id", "post_id"], ["post_order.id", "post_order.post_id"]),
+        *in_same_post("refund", "post_order_id", "post_order"),
         CheckConstraint("gross_minor > 0", name="refund_positive"),
     )
 

@@ -9,13 +9,12 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
-    ForeignKeyConstraint,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mall.columns import Translations, enum_column, translated
+from mall.columns import Translations, enum_column, in_same_post, translated
 from mall.extensions import db
 from mall.money import Money
 from mall.shipping.zones import Zone
@@ -129,11 +128,7 @@ class ShippingRate(db.Model):
     __tablename__ = "shipping_rate"
     __table_args__ = (
         UniqueConstraint("method_id", "zone", "max_weight_g"),
-        ForeignKeyConstraint(
-            ["method_id", "post_id"],
-            ["shipping_method.id", "shipping_method.post_id"],
-            ondelete="CASCADE",
-        ),
+        *in_same_post("shipping_rate", "method_id", "shipping_method", ondelete="CASCADE"),
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         CheckConstraint("max_weight_g > 0", name="weight_positive"),
         CheckConstraint(

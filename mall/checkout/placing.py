@@ -155,10 +155,11 @@ def place() -> ResponseReturnValue:
     save_state(dataclasses.replace(state, shipping={}, quote_id=None))
     if method is not PaymentMethod.CARD:
         send_order_mail(order, "placed")
+    answer = _after_placing(order)  # before the commit expires the order: no reload to read it
     db.session.commit()
     if method is PaymentMethod.CARD:
         _start_card_payment(order)
-    return _after_placing(order)
+    return answer
 
 
 def _start_card_payment(order: Order) -> None:

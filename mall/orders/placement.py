@@ -1,9 +1,11 @@
 """Placing an order: lock the rates, take the stock, split the cart by post.
 
-Stock is taken with one conditional update per line (`stock = stock - q WHERE stock >= q`),
-in product order so that concurrent checkouts never deadlock, inside one savepoint with the
-order's rows: either the whole order exists with its stock taken, or nothing happened. The
-checkout form's one-time key makes a double submit find the first order."""
+Stock is taken by locking the products' rows in product order (so that concurrent checkouts
+queue rather than deadlock), then one conditional update for all of them (`stock = stock - q
+WHERE stock >= q`), inside one savepoint with the order's rows: either the whole order exists
+with its stock taken, or nothing happened. The checkout form's one-time key makes a double
+submit find the first order. Placing is the busiest write of a release day, so the number
+of statements it sends does not grow with the cart's lines or posts."""
 
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager
 
 from mall.cart.models import Cart, CartLine
 from mall.catalogue.models import Issue, Product
@@ -32,7 +34,7 @@ from mall.payments.stripe_units import card_total, is_supported
 from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import RateTable
 from mall.rates.records import BASE_CURRENCY
-from mall.shipping.services import quote_option
+from mall.shipping.services import Consignment, ShippingOption, quote_options
 
 
 class PlacementError(Exception):
@@ -174,7 +176,7 @@ def place_order(
 ) -> Order:
     """Create the order and its post orders from the cart, taking the stock; the cart is
     emptied. Raises a `PlacementError` (and changes nothing) when it cannot."""
-    existing = _order_by_key(session, request.placement_key)
+    existing, code = _replay_or_code(session, request.placement_key)
     if existing is not None:
         return existing
     if quote.expires_at <= now:
@@ -192,7 +194,7 @@ def place_order(
         with session.begin_nested():
             _take_stock(session, lines)
             order = _build_order(session, lines, request, quote, now, reserve_for,
-                                 default_commission_bps)
+                                 default_commission_bps, code)
             _leave_cart(session, cart, lines, remaining)
             session.flush()
     except IntegrityError:
@@ -216,13 +218,13 @@ def place_lines(
     """Create an order of `lines` (sorted by post and product) that no cart holds — a
     standing order's — taking the stock as `place_order` does, in one savepoint. Raises
     `OutOfStock` (and changes nothing) when a line's stock is short."""
-    existing = _order_by_key(session, request.placement_key)
+    existing, code = _replay_or_code(session, request.placement_key)
     if existing is not None:
         return existing
     with session.begin_nested():
         _take_stock(session, lines)
         order = _build_order(session, lines, request, quote, now, reserve_for,
-                             default_commission_bps)
+                             default_commission_bps, code)
         session.flush()
     return order
 
@@ -231,14 +233,30 @@ def _order_by_key(session: Session, key: str) -> Order | None:
     return session.scalar(select(Order).where(Order.placement_key == key))
 
 
+def _replay_or_code(session: Session, key: str) -> tuple[Order | None, str]:
+    """The order this key already placed (a replay), or else a code no order has yet: one
+    look-up answers both."""
+    while True:
+        code = new_order_code()
+        found = session.scalars(
+            select(Order).where(or_(Order.placement_key == key, Order.code == code))
+        ).all()
+        replay = next((order for order in found if order.placement_key == key), None)
+        if replay is not None or not found:
+            return replay, code
+
+
 def _cart_lines(session: Session, cart: Cart) -> list[CartLine]:
+    """The cart's lines with their products, issues and posts, in one query."""
     return list(
         session.scalars(
             select(CartLine)
+            .join(CartLine.product)
+            .join(Product.issue)
+            .join(Issue.post)
             .where(CartLine.cart_id == cart.id)
-            .options(
-                selectinload(CartLine.product).selectinload(Product.issue).joinedload(Issue.post)
-            )
+            .options(contains_eager(CartLine.product).contains_eager(Product.issue)
+                     .contains_eager(Issue.post))
             .order_by(CartLine.post_id, CartLine.product_id)
         )
     )
@@ -280,22 +298,51 @@ def _leave_cart(
 
 
 def _take_stock(session: Session, lines: Sequence[LineToPlace]) -> None:
-    shortages = []
-    for line in sorted(lines, key=lambda line: line.product_id):
-        taken = session.execute(
-            update(Product)
-            .where(Product.id == line.product_id, Product.stock >= line.quantity)
-            .values(stock=Product.stock - line.quantity)
-            .execution_options(synchronize_session=False)
+    """Lock the products' rows in id order (PostgreSQL: `FOR UPDATE`, so that two checkouts
+    sharing products queue instead of deadlocking), check every line against the stock read,
+    then take it all in one update that is still conditional: where rows are not locked
+    (SQLite), a write in between makes it take less, and the shortage is reported."""
+    wanted: dict[int, int] = {}
+    for line in lines:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    ids = sorted(wanted)
+    left = dict(
+        session.execute(
+            select(Product.id, Product.stock)
+            .where(Product.id.in_(ids))
+            .order_by(Product.id)
+            .with_for_update()
+        ).all()
+    )
+    short = {product_id for product_id in ids if left.get(product_id, 0) < wanted[product_id]}
+    if not short:
+        quantity = case(wanted, value=Product.id)
+        taken = set(
+            session.scalars(
+                update(Product)
+                .where(Product.id.in_(ids), Product.stock >= quantity)
+                .values(stock=Product.stock - quantity)
+                .returning(Product.id)
+                .execution_options(synchronize_session=False)
+            )
         )
-        if taken.rowcount != 1:
-            left = session.scalar(select(Product.stock).where(Product.id == line.product_id))
+        if len(taken) == len(ids):
+            return
+        short = set(ids) - taken
+        left = dict(
+            session.execute(
+                select(Product.id, Product.stock).where(Product.id.in_(short))
+            ).all()
+        )
+    shortages, seen = [], set()
+    for line in sorted(lines, key=lambda line: line.product_id):
+        if line.product_id in short and line.product_id not in seen:
+            seen.add(line.product_id)
             shortages.append(
                 Shortage(line.product_id, line.product.sku, line.product.issue.title,
-                         line.quantity, left or 0)
+                         wanted[line.product_id], left.get(line.product_id) or 0)
             )
-    if shortages:
-        raise OutOfStock(shortages)
+    raise OutOfStock(shortages)
 
 
 def _build_order(
@@ -306,12 +353,10 @@ def _build_order(
     now: datetime,
     reserve_for: timedelta,
     default_commission_bps: int,
+    code: str,
 ) -> Order:
     table = quote_table(quote)
     currency = quote.currency
-    code = new_order_code()
-    while session.scalar(select(Order.id).where(Order.code == code)) is not None:
-        code = new_order_code()
     address = request.address
     order = Order(
         code=code,
@@ -336,11 +381,12 @@ def _build_order(
         created_at=now,
         reserved_until=now + reserve_for,
     )
-    for _post_id, group in groupby(lines, key=lambda line: line.post_id):
-        post_lines = list(group)
+    by_post = [list(group) for _post_id, group in groupby(lines, key=lambda line: line.post_id)]
+    options = _shipping(session, by_post, request)
+    for post_lines in by_post:
         post = post_lines[0].product.issue.post
         order.post_orders.append(
-            _post_order(session, post, post_lines, request, table, quote, default_commission_bps)
+            _post_order(post, post_lines, options[post.id], table, quote, default_commission_bps)
         )
     order.goods_minor = money_sum(
         [Money(po.goods_presentment_minor, currency) for po in order.post_orders], currency
@@ -364,21 +410,36 @@ def payable_total(subtotal: Money, method: PaymentMethod) -> Money:
     return subtotal
 
 
+def _goods(post: Post, lines: Sequence[LineToPlace]) -> Money:
+    return money_sum([line.product.price * line.quantity for line in lines], post.currency)
+
+
+def _shipping(
+    session: Session, by_post: list[list[LineToPlace]], request: OrderRequest
+) -> dict[int, ShippingOption]:
+    """Each post's chosen shipping, priced again from the database for all posts at once.
+    Raises `MissingShipping` for a post without a choice, `ShippingUnavailable` for a
+    choice that does not ship this parcel there."""
+    choices = []
+    for post_lines in by_post:
+        post = post_lines[0].product.issue.post
+        method_id = request.shipping.get(post.id)
+        if method_id is None:
+            raise MissingShipping(post)
+        weight = sum(line.product.weight_g * line.quantity for line in post_lines)
+        choices.append((Consignment(post, weight, _goods(post, post_lines)), method_id))
+    return quote_options(session, choices, request.address.country)
+
+
 def _post_order(
-    session: Session,
     post: Post,
     lines: list[LineToPlace],
-    request: OrderRequest,
+    option: ShippingOption,
     table: RateTable,
     quote: Quote,
     default_commission_bps: int,
 ) -> PostOrder:
-    method_id = request.shipping.get(post.id)
-    if method_id is None:
-        raise MissingShipping(post)
-    goods = money_sum([line.product.price * line.quantity for line in lines], post.currency)
-    weight = sum(line.product.weight_g * line.quantity for line in lines)
-    option = quote_option(session, method_id, post.id, request.address.country, weight, goods)
+    goods = _goods(post, lines)
     shipping = option.price
     order_lines = [
         OrderLine(
@@ -411,7 +472,7 @@ def _post_order(
         commission_bps=post.commission_bps
         if post.commission_bps is not None
         else default_commission_bps,
-        shipping_method_id=method_id,
+        shipping_method_id=option.method_id,
         shipping_method_name=dict(option.method.name),
         lines=order_lines,
     )

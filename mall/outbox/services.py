@@ -81,7 +81,9 @@ def run_due(session: Session, now: datetime, limit: int = 100) -> tuple[int, int
 def run_task(session: Session, task_id: int, now: datetime) -> bool:
     """Claim the task, run its handler, and record the outcome; True when it is done.
     False when another runner has it, it is not due, or its handler failed (then it is
-    rescheduled with a growing delay, or marked failed after OUTBOX_MAX_ATTEMPTS)."""
+    rescheduled with a growing delay, or marked failed after OUTBOX_MAX_ATTEMPTS). The claim
+    returns the task's kind and payload, and the outcome is one update: every placed order
+    runs a task, so a run costs no reads of its own."""
     config = current_app.config
     lease = timedelta(seconds=int(config["OUTBOX_LEASE_SECONDS"]))
     claimed = session.execute(
@@ -92,19 +94,23 @@ def run_task(session: Session, task_id: int, now: datetime) -> bool:
             OutboxTask.next_attempt_at <= now,
         )
         .values(attempts=OutboxTask.attempts + 1, next_attempt_at=now + lease)
+        .returning(OutboxTask.kind, OutboxTask.payload)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).first()
     session.commit()
-    if not claimed:
+    if claimed is None:
         return False
-    task = session.get_one(OutboxTask, task_id, populate_existing=True)
     try:
-        handler_for(task.kind)(session, task.id, dict(task.payload))
+        handler_for(claimed.kind)(session, task_id, dict(claimed.payload))
     except Exception as error:
         session.rollback()
         _record_failure(session, task_id, error, now)
         return False
-    task.state, task.done_at, task.last_error = TaskState.DONE, utcnow(), None
+    session.execute(
+        update(OutboxTask)
+        .where(OutboxTask.id == task_id)
+        .values(state=TaskState.DONE, done_at=utcnow(), last_error=None)
+    )
     session.commit()
     return True
 

@@ -1,7 +1,7 @@
 """Which shipping methods a post offers for a parcel, and at what price.
 
 Checkout shows `options_for_posts` (one query whatever the number of posts in the cart)
-and, when the order is placed, prices the chosen method again with `quote_shipping`: the
+and, when the order is placed, prices the chosen methods again with `quote_options`: the
 method id comes from a form, so it is checked to belong to the post, to be active and to be
 offered for that destination and weight, and the price is never taken from the form.
 
@@ -141,23 +141,44 @@ def quote_option(
     if post is None:
         raise ShippingUnavailable(f"no post {post_id}")
     part = Consignment(post, weight_g, goods_subtotal)
-    zone = _zone(part, destination_country)
-    rows = _rates(
-        session,
+    return quote_options(session, [(part, method_id)], destination_country)[post.id]
+
+
+def quote_options(
+    session: Session,
+    choices: Sequence[tuple[Consignment, int]],
+    destination_country: str,
+) -> dict[int, ShippingOption]:
+    """`quote_option` for each post of an order and the method chosen for it, keyed by post
+    id, in one query: placing an order must not cost a query per post."""
+    zones = {part.post.id: _zone(part, destination_country) for part, _method_id in choices}
+    if len(zones) != len(choices):
+        raise ValueError("each post may appear only once")
+    if not choices:
+        return {}
+    each_choice = [
         and_(
             ShippingRate.method_id == method_id,
-            ShippingRate.post_id == post.id,
-            ShippingMethod.post_id == post.id,
-            ShippingRate.zone == zone,
-        ),
-    )
-    options = _options(part, zone, rows)
-    if not options:
-        raise ShippingUnavailable(
-            f"method {method_id} is not offered by post {post.code} to {destination_country}"
-            f" for {weight_g} g"
+            ShippingRate.post_id == part.post.id,
+            ShippingMethod.post_id == part.post.id,
+            ShippingRate.zone == zones[part.post.id],
         )
-    return options[0]
+        for part, method_id in choices
+    ]
+    rows = _rates(session, or_(*each_choice))
+    chosen: dict[int, ShippingOption] = {}
+    for part, method_id in choices:
+        options = [
+            option for option in _options(part, zones[part.post.id], rows)
+            if option.method_id == method_id
+        ]
+        if not options:
+            raise ShippingUnavailable(
+                f"method {method_id} is not offered by post {part.post.code} to "
+                f"{destination_country} for {part.weight_g} g"
+            )
+        chosen[part.post.id] = options[0]
+    return chosen
 
 
 def quote_shipping(

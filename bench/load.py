@@ -287,7 +287,9 @@ def wrk(server: Gunicorn, page: Page, seconds: int) -> dict[str, Any]:
 
 
 def count_statements(app: Any, page: Page, cookie: str) -> tuple[int, int]:
-    """SQL statements and status of one request for `page`, in-process."""
+    """SQL statements and status of one request for `page`, in-process, after one that is
+    not counted: the server's workers, warmed by wrk, keep the rates and menus (`mall.memo`),
+    so the first request of this process would count reads they no longer send."""
     from sqlalchemy import event
 
     from mall.extensions import db
@@ -299,6 +301,8 @@ def count_statements(app: Any, page: Page, cookie: str) -> tuple[int, int]:
     send: Callable[[], Reply] = lambda: browser.get(page.host, page.path)  # noqa: E731
     if page.probe is not None:
         send = page.probe(browser)
+    else:
+        send()
     statements: list[str] = []
 
     def record(*args: Any) -> None:
@@ -326,9 +330,7 @@ def measure(app: Any, server: Gunicorn, page: Page, seconds: int, health: Page,
     wrk(server, page, 1)  # warm-up: workers' caches, the database's pages
     result = wrk(server, page, seconds)
     rss = server.worker_rss_mb()
-    if cache == "cached":
-        count_statements(app, page, page.cookie)  # the first request draws and stores it
-    sql, status = count_statements(app, page, page.cookie)
+    sql, status = count_statements(app, page, page.cookie)  # cached: the first stores it
     row = Row(page.name, rate(result), round(result["p50_us"] / 1000, 1),
               round(result["p95_us"] / 1000, 1), round(result["p99_us"] / 1000, 1), sql,
               status, rss, result["status_errors"] + result["socket_errors"], cache=cache,

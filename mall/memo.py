@@ -85,4 +85,10 @@ def _current_versions() -> Versions | None:
     return request.environ[_ENVIRON_KEY]
 
 
+def share_versions(versions: Versions | None) -> None:
+    """The versions the page cache's lookup just read for this request: its memos use them
+    rather than read them a second time."""
+    request.environ[_ENVIRON_KEY] = versions
+
+
 _ENVIRON_KEY = "mall.data_versions"

@@ -250,7 +250,8 @@ RANK_WINDOW = 2_000
 #: A search counts its results up to this many, and says "more than" past it.
 SEARCH_COUNT_CAP = 1_000
 
-#: Words looked up or learnt per statement (far below either database's parameter limit).
+#: Words looked up per statement (far below either database's parameter limit); the words
+#: learnt are sent as many rows of one statement, which the driver batches itself.
 SPELLING_BATCH = 500
 #: Spelling rows read for one correction at most: a few words' deletions match a few dozen.
 SPELLING_CANDIDATES = 500
@@ -289,10 +290,10 @@ class SQLiteBackend:
     planner, it puts the MATCH in the inner loop of a filtered or storefront search, one
     probe per issue of the post. Without filters, FTS5 itself keeps the RANK_WINDOW newest
     matches, so only those are scored and joined; with filters, every match is joined, once.
-    A country
-    (a storefront's own, too) narrows the MATCH itself: every issue's body holds its post's
-    code (`issue_document`), so requiring that word keeps all of the post's matches, and the
-    exact filter on the catalogue removes the few other issues that use the word."""
+    A country (a storefront's own, too) narrows the MATCH itself: every issue's body holds
+    its post's code (`issue_document`), so requiring that word keeps all of the post's
+    matches, and the exact filter on the catalogue removes the few other issues that use the
+    word."""
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 

@@ -57,7 +57,8 @@ def _combining_ranges() -> str:
 
 #: A Latin, Greek or Cyrillic character and the accents after it, which `fold` removes
 #: (one pass of a regular expression: a loop over the characters cost half of indexing).
-_ACCENTS = re.compile(f"([\\x00-\\u052f])[{_combining_ranges()}]+")
+_ACCENTS = re.compile(
+    f"([\\x00-{re.escape(chr(ord(_ACCENTED_SCRIPTS_END) - 1))}])[{_combining_ranges()}]+")
 #: Snowball's stemmer for each language posts write in. Khmer and Swahili have none: their
 #: words are matched as written.
 STEMMER_NAMES = {

@@ -16,6 +16,7 @@ from flask import current_app, g, request, session
 from flask.wrappers import Response
 
 from mall.cart.forms import new_form_key
+from mall.memo import share_versions
 from mall.pagecache.backends import Backend, Entry, Versions
 from mall.pagecache.keys import is_shared_request, page_key
 from mall.pagecache.rendering import FORM_KEY_HOLE, draw_shared, fill_holes
@@ -37,6 +38,7 @@ def serve_shared_page() -> Response | None:
         return None
     key = page_key()
     versions, entry = cache().lookup(key)
+    share_versions(versions)
     if versions is None:
         return None  # the cache cannot be read: this page is drawn as without one
     if entry is not None and is_current(entry, versions, time.time()):

@@ -87,3 +87,17 @@ def test_checkout_quotes_with_the_rates_the_database_holds(app):
         db.session.flush()  # not committed: no version has moved yet
         assert rate_table().per_eur("GBP") == shown
         assert str(quoting_rate_table().per_eur("GBP")) == "0.9100"
+
+
+def test_a_page_drawn_for_the_cache_reads_the_versions_once(app, cached, client, monkeypatch):
+    """The lookup's versions serve the memos of the page it then draws."""
+    read = cached.versions
+    calls: list[int] = []
+
+    def counted():
+        calls.append(1)
+        return read()
+
+    monkeypatch.setattr(cached, "versions", counted)
+    assert client.get(PORTAL + "/").headers["X-Page-Cache"] == "miss"
+    assert len(calls) == 1

@@ -56,6 +56,7 @@ class MallFlask(Flask):
         return MallRequestContext(self, environ)
 
     def preprocess_request(self) -> ResponseReturnValue | None:
+        transaction.decide_reads_only()
         for hook in self.early_request_hooks:
             answer = hook()
             if answer is not None:

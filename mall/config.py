@@ -167,6 +167,9 @@ class Config:
     PAGE_CACHE_STOCK_SECONDS = 1
     PAGE_CACHE_MAX_BYTES = 16_000_000
     PAGE_CACHE_VERSION_DIR = str(ROOT / "instance" / "pagecache")
+    #: A GET whose view writes without `@transaction.writes` fails at once (development and
+    #: tests, so the suite finds it); production lets it try its luck with the lock.
+    READ_TRANSACTION_GUARD = True
 
 
 class ProductionConfig(Config):
@@ -183,6 +186,7 @@ class ProductionConfig(Config):
     #: No bank details until the operator's real account is configured.
     OFFLINE_BANK_ACCOUNT = None
     OPERATOR_DEMO_HINT = False
+    READ_TRANSACTION_GUARD = False
 
 
 class TestConfig(Config):

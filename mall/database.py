@@ -1,6 +1,11 @@
 """Engine set-up that differs by dialect. SQLite is the embedded default, so it must behave
 like a real transactional database: foreign keys on, and write transactions that take the
-write lock up front, so that concurrent checkouts queue instead of failing mid-way."""
+write lock up front, so that concurrent checkouts queue instead of failing mid-way.
+
+A request that only reads (`transaction.reads_only`: a GET, HEAD or OPTIONS whose view does
+not declare that it writes) begins a deferred transaction instead: in WAL mode any number of
+those read at once, where taking the write lock for every page made two workers serve fewer
+pages than one (each page queued behind the lock, then slept in the busy handler)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from mall import transaction
 
 _listening = False
 
@@ -25,6 +32,7 @@ def configure(app: Flask) -> None:
     if not _listening:
         event.listen(Engine, "connect", _sqlite_connect)
         event.listen(Engine, "begin", _sqlite_begin)
+        event.listen(Engine, "before_cursor_execute", _sqlite_read_guard)
         _listening = True
 
 
@@ -42,5 +50,26 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name != "sqlite":
+        return
+    reading = transaction.reads_only()
+    connection.info[_READING] = reading
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+_READING = "mall_reading"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _sqlite_read_guard(
+    connection: Any, _cursor: Any, statement: str, *_args: Any
+) -> None:
+    """A write inside a read transaction is a view that forgot `transaction.writes`: under
+    concurrent writes its lock upgrade fails (SQLITE_BUSY), so it is refused at once where
+    `READ_TRANSACTION_GUARD` is on (development, tests), not left to fail on a busy day."""
+    if (
+        connection.info.get(_READING)
+        and statement.lstrip()[:7].upper().startswith(_WRITES)
+        and transaction.guarded()
+    ):
+        raise transaction.UndeclaredWrite(statement)

@@ -8,17 +8,32 @@ calls `keep_changes()`. A CLI command or a job commits itself, once, at its end.
 After the commit, the outbox tasks the transaction wrote (mail, Stripe calls) are carried
 out in-process (`mall.outbox.services.dispatch_committed`): at the end of the request (its
 teardown), or of the app context for CLI commands. Tasks of a transaction that rolled back
-never run; a failing task is left for `flask mall outbox run`."""
+never run; a failing task is left for `flask mall outbox run`.
+
+A request that by HTTP's rules changes nothing (GET, HEAD, OPTIONS) reads in a shared
+transaction on SQLite (`mall.database`), so that pages are served side by side; a view that
+answers GET and writes all the same (a link followed from a mail) says so with `@writes`."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, current_app, g, has_request_context, request
 from flask.wrappers import Response
 
 from mall.extensions import db
 from mall.outbox.services import dispatch_committed
 
 _KEEP = "keep_changes"
+_WRITES = "mall_writes"
+#: `request.environ` key: set by the request's first hook, so only a request being served
+#: (not a test's request context, whose code may write) reads without the write lock.
+_READS_ONLY = "mall.reads_only"
+#: Methods that change nothing (RFC 9110, 9.2.1).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+View = TypeVar("View", bound=Callable[..., object])
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +48,45 @@ def keep_changes() -> None:
     """Commit this request's changes even though it answers with an error status: for a
     refusal that must be remembered (failed sign-ins count towards throttling)."""
     g.setdefault(_KEEP, True)
+
+
+class UndeclaredWrite(RuntimeError):
+    """A request read in a shared transaction, then wrote: its view needs `@writes`."""
+
+    def __init__(self, statement: str) -> None:
+        super().__init__(
+            f"{request.method} {request.path} ({request.endpoint}) wrote in a read-only "
+            f"transaction; declare its view with @transaction.writes: "
+            f"{' '.join(statement.split())[:120]}")
+
+
+def writes(view: View) -> View:
+    """Declare that a view writes even when answering GET (a confirmation link from a mail):
+    its transaction takes the write lock up front, as a form's does."""
+    setattr(view, _WRITES, True)
+    return view
+
+
+def decide_reads_only() -> None:
+    """Called first when a request is served (`MallFlask.preprocess_request`), before any
+    hook reads the database; a test's request context never calls it, so the code a test
+    runs in one takes the write lock as a command does."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    request.environ[_READS_ONLY] = (
+        request.method in SAFE_METHODS and not getattr(view, _WRITES, False))
+
+
+def reads_only() -> bool:
+    """Whether the transaction about to begin belongs to a request being served that only
+    reads: a safe method, answered by a view that does not declare `@writes` (or by no
+    view: a 404)."""
+    return has_request_context() and request.environ.get(_READS_ONLY, False)
+
+
+def guarded() -> bool:
+    """Whether a write in this request's read-only transaction is refused
+    (READ_TRANSACTION_GUARD)."""
+    return reads_only() and bool(current_app.config["READ_TRANSACTION_GUARD"])
 
 
 def commit_request(response: Response) -> Response:

@@ -56,7 +56,7 @@ from mall.i18n import localized
 from mall.posts.models import Post
 from mall.rates.conversion import configured_spread_bps
 from mall.tenancy import current_post, site_post
-from mall.transaction import keep_changes
+from mall.transaction import keep_changes, writes
 from mall.visitors.context import current_visitor, ensure_visitor
 from mall.visitors.models import Visitor
 from mall.visitors.views import link_through_portal
@@ -170,6 +170,7 @@ def _link_then_add(form: AddToCartForm, post: Post, back: str) -> ResponseReturn
 
 
 @bp.get("/cart/resume")
+@writes
 def resume() -> ResponseReturnValue:
     """Back from the portal with this host linked: apply the add kept for it, once (a
     reload finds nothing pending and goes to the cart)."""

@@ -68,6 +68,7 @@ from mall.payments.stripe_units import card_step
 from mall.rates.conversion import UnknownRate, configured_spread_bps
 from mall.shipping.defaults import preselected, untracked_limit
 from mall.shipping.zones import UnknownCountry
+from mall.transaction import writes
 from mall.visitors.context import current_visitor
 from mall.visitors.models import Visitor
 
@@ -271,6 +272,7 @@ def _no_shipping_message(post: Any) -> str:
 
 
 @bp.get("/checkout/review")
+@writes
 def review() -> ResponseReturnValue:
     checkout = current_checkout()
     if checkout is None:

@@ -70,6 +70,7 @@ from mall.payments.provider import (
     PaymentUnavailable,
 )
 from mall.security import content_security_policy
+from mall.transaction import writes
 from mall.visitors.context import current_visitor, ensure_visitor
 
 #: At the portal (`subdomain=PORTAL_SUBDOMAIN`).
@@ -240,6 +241,7 @@ def pay_with_test_card(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/orders/<code>/pay/complete")
+@writes
 def pay_complete(code: str) -> ResponseReturnValue:
     """Where Stripe.js sends the buyer back after confirming in the browser (live mode):
     ask Stripe how the payment stands and act on it (the webhook may have done so first)."""

@@ -41,6 +41,7 @@ from mall.standing.cards import begin_setup, keep_card, remove_card, stored_card
 from mall.standing.forms import ButtonForm, StandingOrderForm, StatusForm
 from mall.standing.labels import format_label, placement_label
 from mall.standing.models import StandingOrder, StandingPlacement, StandingStatus
+from mall.transaction import writes
 
 bp = Blueprint("standing", __name__, url_prefix="/account")
 
@@ -263,6 +264,7 @@ def add_card() -> ResponseReturnValue:
 
 
 @bp.get("/card/complete")
+@writes
 def card_complete() -> ResponseReturnValue:
     """Where Stripe.js sends the collector back after saving the card (live mode)."""
     pending = session.pop(SETUP_KEY, None)

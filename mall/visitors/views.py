@@ -15,7 +15,7 @@ from mall.extensions import db
 from mall.hosts import local_path
 from mall.posts.models import PostStatus
 from mall.tenancy import host_post
-from mall.transaction import keep_changes
+from mall.transaction import keep_changes, writes
 from mall.visitors.context import current_visitor, ensure_visitor, link_session
 from mall.visitors.linking import (
     PROMPT_NONE,
@@ -74,6 +74,7 @@ def begin(cc: str) -> ResponseReturnValue:
 
 
 @portal_bp.get("/link")
+@writes
 def start() -> ResponseReturnValue:
     """Send the browser back to the host that asked, carrying a pass to the visitor."""
     target = mall_target(request.args.get("next", ""), request.scheme)
@@ -91,6 +92,7 @@ def start() -> ResponseReturnValue:
 
 
 @storefront_bp.get("/link/complete")
+@writes
 def complete(cc: str) -> ResponseReturnValue:
     pending = session.pop(NONCE_KEY, None)
     if request.args.get("prompt") == PROMPT_NONE:

@@ -13,6 +13,7 @@ from mall.extensions import db
 from mall.operator.models import StaffRole
 from mall.pagination import requested_page
 from mall.tenancy import current_post, get_owned_or_404, scoped
+from mall.transaction import writes
 from vendors.backoffice.access import current_post_staff, staff_required
 from vendors.backoffice.blueprint import bp
 from vendors.backoffice.forms import ActionForm, ReplyForm
@@ -32,6 +33,7 @@ def messages() -> ResponseReturnValue:
 
 
 @bp.route("/messages/<int:message_id>", methods=["GET", "POST"])
+@writes
 @staff_required(StaffRole.POST_CLERK)
 def message(message_id: int) -> ResponseReturnValue:
     found = get_owned_or_404(ContactMessage, message_id)

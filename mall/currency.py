@@ -130,13 +130,33 @@ def approximate(money: Money) -> Money | None:
     return table.convert(money, target, configured_spread_bps(current_app.config))
 
 
+#: Prices kept drawn per worker, locale and display currency: past it the memo starts over.
+MAX_DRAWN_PRICES = 20_000
+
+
 @bp.app_template_filter("price")
 def price_filter(money: Money) -> Markup:
-    """`UYU 15.00`, followed by `≈ €0.32` when the buyer reads prices in another currency."""
+    """`UYU 15.00`, followed by `≈ €0.32` when the buyer reads prices in another currency.
+
+    A listing draws 24 prices, mostly the same few amounts across pages and visitors: each
+    is drawn once per worker, locale and display currency while the rates hold (a Babel
+    format, a conversion and a translation were a third of a listing's cost)."""
     locale = formatting_locale()
-    own = Markup.escape(format_money(money, locale))
     if not has_request_context():  # a mail or a PDF: no reader whose currency we know
-        return own
+        return Markup.escape(format_money(money, locale))
+    target = display_currency()
+    drawn: dict[Money, Markup] = memoized(
+        "prices", (str(locale), str(page_locale()), target), ("rates",), dict)
+    found = drawn.get(money)
+    if found is None:
+        if len(drawn) >= MAX_DRAWN_PRICES:
+            drawn.clear()
+        found = drawn[money] = _draw_price(money, locale)
+    return found
+
+
+def _draw_price(money: Money, locale: Locale) -> Markup:
+    own = Markup.escape(format_money(money, locale))
     other = approximate(money)
     if other is None:
         return own

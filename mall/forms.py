@@ -8,14 +8,16 @@ line breaks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Form, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
-from wtforms.widgets import Select
+from wtforms.widgets import Select, html_params
 
 #: Tab, line feed and carriage return: the control characters a text area may hold.
 _MULTILINE = {"\t", "\n", "\r"}
@@ -38,20 +40,56 @@ class PlainText:
                                         "please type it again.")))
 
 
+class Menu(list[SelectChoice]):
+    """A menu's choices, made of (value, label) pairs and the same for every request of a
+    worker (the search form's countries and themes, `mall.memo`), whose options are drawn
+    once: a request marks the chosen one instead of escaping every label again."""
+
+    __slots__ = ("_drawn",)
+
+    def __init__(self, choices: Iterable[tuple[str, str]]) -> None:
+        super().__init__(SelectChoice(value, label) for value, label in choices)
+        self._drawn: list[tuple[str, str, str]] | None = None
+
+    def options(self, chosen: object) -> str:
+        """Every option's markup, the one whose value is `chosen` selected."""
+        if self._drawn is None:
+            self._drawn = [(choice.value, _option(choice.value, choice.label, ""),
+                            _option(choice.value, choice.label, "selected "))
+                           for choice in self]
+        return "".join(selected if value == chosen else plain
+                       for value, plain, selected in self._drawn)
+
+
+def _option(value: str, label: str, selected: str) -> str:
+    return f'<option {selected}value="{escape(value)}">{escape(label or value)}</option>'
+
+
 class QuickSelect(Select):
     """WTForms' `<select>`, with its plain options written directly: WTForms builds each
     option's attributes through its generic `html_params` (some 20 µs an option), and the
     search's and checkout's menus hold from forty to two hundred and fifty options. The
-    same markup; an option with attributes of its own still goes through WTForms."""
+    same markup; an option with attributes of its own still goes through WTForms, and a
+    `Menu`'s options are drawn once."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        if not isinstance(field.choices, Menu) or field.coerce is not str:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = field.flags
+        for name in self.validation_attrs:
+            if name not in kwargs and name in dir(flags):
+                kwargs[name] = getattr(flags, name)
+        return Markup(  # noqa: S704 - the options are escaped as they are drawn
+            f"<select {html_params(name=field.name, **kwargs)}>"
+            f"{field.choices.options(field.data)}</select>")
 
     @classmethod
     def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
         if kwargs or choice.render_kw:
             return super().render_option(choice, **kwargs)
-        value = escape(str(choice.value))
-        label = escape(choice.label or choice.value)
         selected = "selected " if choice.selected else ""
-        return Markup(f'<option {selected}value="{value}">{label}</option>')  # noqa: S704 - escaped
+        return Markup(_option(str(choice.value), choice.label, selected))  # noqa: S704 - escaped
 
 
 _QUICK_SELECT = QuickSelect()

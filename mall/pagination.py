@@ -8,7 +8,7 @@ from math import ceil
 from typing import Any
 
 from flask import request
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import ScalarSelect, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 #: No listing has that many pages; beyond some value a database offset overflows (a 500).
@@ -69,12 +69,17 @@ class CappedPage:
 
 def capped_count(session: Session, statement: Select[Any], limit: int) -> int:
     """How many rows `statement` gives, counting no further than `limit`."""
+    return session.scalar(select(capped_count_column(statement, limit))) or 0
+
+
+def capped_count_column(statement: Select[Any], limit: int) -> ScalarSelect[int]:
+    """`capped_count` as a scalar subquery, to read along with another query's rows."""
     rows = (
         statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
         .order_by(None)
         .limit(limit)
     )
-    return session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
 
 def paginate(session: Session, statement: Select[Any], page: int, per_page: int) -> CappedPage:

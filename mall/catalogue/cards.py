@@ -5,9 +5,10 @@ A listing shows 24 cards. Loading 24 issues as ORM objects, with their products 
 lowest price, took ten times as long as reading the few columns a card shows as plain rows
 (the lowest price computed by the database), so listings read `card_columns` rows. Building
 each card's URLs with `url_for` and its texts with a gettext and a Babel call apiece was
-the rest of a page's cost: the URLs differ only by an issue's slug or id, so each route is
-built once per page with a placeholder and filled in per card; the date and price texts are
-made once per value and locale."""
+the rest of a page's cost: the URLs differ only by an issue's slug or id and its post's
+code, so each route is built once per page with placeholders and filled in per card; the
+date and price texts are made once per value and locale (prices once per worker too,
+`mall.currency.price_filter`)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ from mall.i18n import country_name, in_language, page_language, page_locale
 from mall.i18n import translate as _
 from mall.money import Money
 from mall.posts.models import Post
+from mall.tenancy import site_post
 
-#: Stands for a slug or an id in a URL built once per page; never a real slug or id.
+#: Stand for a slug, a post's code or an id in a URL built once per page; never real ones.
 _SLUG = "0slug0"
+_CODE = "0cc0"
 _ID = 987_654_321
 
 
@@ -65,7 +68,11 @@ class IssueCard:
 
 def issue_cards(rows: Iterable[Row[Any]], show_post: bool = False) -> list[IssueCard]:
     """The cards of a listing's `card_columns` rows, in order; sends no SQL."""
-    links: dict[str, str] = {}
+    # On a storefront (its extra names too) its own issues' links are relative: built for
+    # its code; links to other hosts differ only by the code.
+    here = site_post()
+    links = {here.code: url_for("storefront.issue", cc=here.code, slug=_SLUG)} if here else {}
+    elsewhere = url_for("storefront.issue", cc=_CODE, slug=_SLUG)
     photo = url_for("catalogue.media", name=_SLUG)
     drawn = url_for("catalogue.issue_artwork", issue_id=_ID)
     locale = str(page_locale() or "en")
@@ -75,7 +82,7 @@ def issue_cards(rows: Iterable[Row[Any]], show_post: bool = False) -> list[Issue
     for row in rows:
         code = row.post_code
         if code not in links:
-            links[code] = url_for("storefront.issue", cc=code, slug=_SLUG)
+            links[code] = elsewhere.replace(_CODE, code)
         title, language = in_language(row.title)
         cards.append(IssueCard(
             link=links[code].replace(_SLUG, row.slug),

@@ -78,11 +78,11 @@ from mall.catalogue.words import (
 )
 from mall.currency import display_currency, rate_table
 from mall.extensions import db
-from mall.forms import MallQueryForm
+from mall.forms import MallQueryForm, Menu
 from mall.i18n import country_name, localized, page_locale
 from mall.memo import memoized
 from mall.money import Money, precision
-from mall.pagination import MAX_PAGE, CappedPage, capped_count
+from mall.pagination import MAX_PAGE, CappedPage, capped_count_column
 from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import BASIS_POINTS, RateTable, configured_spread_bps
 
@@ -261,14 +261,11 @@ class SearchBackend(Protocol):
     """One database's full text: the issues matching every term, with a score that is
     higher for a better match."""
 
-    def matches(
-        self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
-    ) -> FromClause:
+    def matches(self, terms: Sequence[str], query: SearchQuery | None = None) -> FromClause:
         """The (issue_id, score) of issues matching every one of `terms` (a term matches as
         itself or as its stem in any language), driving the search: joined to the catalogue
         for the filters, never probed once per issue. The last term also matches as a
-        prefix, so results come while the visitor is still typing a word. Unscored (for
-        counting), the score is 0 and costs nothing."""
+        prefix, so results come while the visitor is still typing a word."""
         ...
 
 
@@ -297,9 +294,7 @@ class SQLiteBackend:
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 
-    def matches(
-        self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
-    ) -> FromClause:
+    def matches(self, terms: Sequence[str], query: SearchQuery | None = None) -> FromClause:
         groups = []
         for prefix, forms in _alternatives(terms):
             phrases = ([f'"{prefix}"*'] if prefix else []) + [f'"{form}"' for form in forms]
@@ -311,20 +306,15 @@ class SQLiteBackend:
         fts = literal_column("issue_fts")
         bm25 = func.bm25(fts, 4.0, 1.0)
         statement = (
-            select(
-                self._fts.c.rowid.label("issue_id"),
-                (-bm25 if scored else literal_column("0")).label("score"),
-            )
+            select(self._fts.c.rowid.label("issue_id"), (-bm25).label("score"))
             .select_from(self._fts)
             .where(fts.op("MATCH")(expression))
         )
         if query is None or not query.narrowed:
             # The newest RANK_WINDOW matches, read in the index's own order: BM25 is then
             # computed for those alone (ordering by it scores every match, 0.2 s for a
-            # word in 67,000 of 200,000 issues). Counting needs no order, and no more
-            # matches than the cap.
-            statement = statement.order_by(self._fts.c.rowid.desc()) if scored else statement
-            statement = statement.limit(RANK_WINDOW if scored else SEARCH_COUNT_CAP + 1)
+            # word in 67,000 of 200,000 issues).
+            statement = statement.order_by(self._fts.c.rowid.desc()).limit(RANK_WINDOW)
         return statement.cte("matches").prefix_with("MATERIALIZED")
 
 
@@ -337,16 +327,14 @@ class PostgreSQLBackend:
     _simple = literal_column("'simple'::regconfig")
     _fts = table("issue_fts", column("issue_id"), column("post_id"), column("document"))
 
-    def matches(
-        self, terms: Sequence[str], query: SearchQuery | None = None, scored: bool = True
-    ) -> FromClause:
+    def matches(self, terms: Sequence[str], query: SearchQuery | None = None) -> FromClause:
         groups = []
         for prefix, forms in _alternatives(terms):
             lexemes = ([f"'{prefix}':*"] if prefix else []) + [f"'{form}'" for form in forms]
             groups.append(f"({' | '.join(lexemes)})")
         tsquery = func.to_tsquery(self._simple, " & ".join(groups))
         document = self._fts.c.document
-        score = func.ts_rank(document, tsquery) if scored else literal_column("0")
+        score = func.ts_rank(document, tsquery)
         statement = select(self._fts.c.issue_id, score.label("score")).where(
             document.op("@@")(tsquery)
         )
@@ -449,11 +437,11 @@ class SearchResults(CappedPage):
 
 def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     """Issues of live posts matching `query`: best match first when words are given, else
-    newest first, or by price. Two queries whatever the number of results: the count (up
-    to SEARCH_COUNT_CAP) and the page of result cards (`card_columns` rows, and one more,
-    which says whether a next page exists). Words
-    that find nothing cost two more: their spelling is looked up, and the nearest words
-    searched instead ("diligensia" finds "diligencia").
+    newest first, or by price. One query whatever the number of results: the page of
+    result cards (`card_columns` rows, and one more, which says whether a next page exists),
+    each row carrying the count (up to SEARCH_COUNT_CAP); a page past the last counts
+    apart. Words that find nothing cost two more: their spelling is looked up, and the
+    nearest words searched instead ("diligensia" finds "diligencia").
 
     With words, only a bounded window of matches is ranked (RANK_WINDOW): the work per
     search stays flat however common the word, where ranking every match of a common word
@@ -477,14 +465,10 @@ def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchRes
     sort = query.sort or (Sort.RELEVANCE if terms else Sort.NEWEST)
     keys: list[Any] = []
     if terms:
-        backend = backend_for(session)
         # The window: matching issues of live posts, filtered, with their score; the page
-        # is cut from it, not by joining `issue` again. The count, from an unscored one.
-        candidates = _window(backend.matches(terms, query), conditions).cte("candidates")
-        unscored = _window(
-            backend.matches(terms, query, scored=False), conditions, newest=False
-        )
-        counted = select(unscored.subquery("counted").c.id)
+        # is cut from it, not by joining `issue` again, and the count read from it.
+        candidates = _window(backend_for(session).matches(terms, query), conditions).cte(
+            "candidates")
         issue: Any = candidates.c
         matching = select(issue.id, issue.issue_date)
         if sort is Sort.RELEVANCE:
@@ -492,7 +476,6 @@ def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchRes
     else:
         issue = Issue
         matching = select(Issue.id, Issue.issue_date).join(Issue.post).where(*conditions)
-        counted = matching
     if sort in BY_PRICE and query.rates is not None:
         keys.append(_lowest_price(issue.id, query, query.rates).label("price"))
     # The page's issues are chosen by their sort keys alone; only those 24 are then read
@@ -504,14 +487,21 @@ def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchRes
         .offset((query.page - 1) * query.per_page)
         .subquery("page")
     )
-    total = capped_count(session, counted, SEARCH_COUNT_CAP + 1)
+    # The count travels with the page, in each of its rows: one statement, not two.
+    counted = capped_count_column(matching, SEARCH_COUNT_CAP + 1)
     rows = list(session.execute(
-        select(*card_columns())
+        select(*card_columns(), counted.label("total"))
         .select_from(page)
         .join(Issue, Issue.id == page.c.id)
         .join(Issue.post)
         .order_by(*_ordering(page.c, sort))
     ))
+    if rows:
+        total = rows[0].total
+    elif query.page > 1:  # a page past the last: the count still says how many there are
+        total = session.scalar(select(counted))
+    else:
+        total = 0
     return SearchResults(
         items=rows[: query.per_page],
         total=min(total, SEARCH_COUNT_CAP),
@@ -533,22 +523,18 @@ def _ordering(keys: Any, sort: Sort) -> list[Any]:
     return [*order, keys.issue_date.desc(), keys.id.desc()]
 
 
-def _window(
-    found: FromClause, conditions: list[ColumnElement[bool]], newest: bool = True
-) -> Select[Any]:
+def _window(found: FromClause, conditions: list[ColumnElement[bool]]) -> Select[Any]:
     """At most RANK_WINDOW issues of `found` that pass the filters, with their score: the
-    newest ones when more match, so a new release is always among those ranked (a count,
-    capped below RANK_WINDOW, takes any)."""
-    window = (
+    newest ones when more match, so a new release is always among those ranked."""
+    return (
         select(Issue.id, Issue.issue_date, found.c.score)
         .select_from(found)
         .join(Issue, Issue.id == found.c.issue_id)
         .join(Issue.post)
         .where(*conditions)
+        .order_by(found.c.issue_id.desc())
+        .limit(RANK_WINDOW)
     )
-    if newest:
-        window = window.order_by(found.c.issue_id.desc())
-    return window.limit(RANK_WINDOW)
 
 
 def _conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
@@ -618,11 +604,11 @@ def _by_label(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(choices, key=lambda choice: fold(choice[1]))
 
 
-def _menus() -> dict[str, list[tuple[str, str]]]:
+def _menus() -> dict[str, Menu]:
     """The menus' options, written in the page's language: made once per language while the
     catalogue holds (two queries and some seventy translations per search, else)."""
 
-    def read() -> dict[str, list[tuple[str, str]]]:
+    def read() -> dict[str, Menu]:
         posts = db.session.scalars(Post.live_query())
         themes = db.session.scalars(select(Theme))
         menus: dict[str, list[tuple[str, Any]]] = {
@@ -637,7 +623,7 @@ def _menus() -> dict[str, list[tuple[str, str]]]:
             "sort": [("", _l("Best match, or newest without words")),
                      *((sort.value, SORT_LABELS[sort]) for sort in Sort)],
         }
-        return {name: [(value, str(label)) for value, label in options]
+        return {name: Menu((value, str(label)) for value, label in options)
                 for name, options in menus.items()}
 
     return memoized("search_menus", str(page_locale()), ("catalogue",), read)

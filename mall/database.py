@@ -24,10 +24,20 @@ _listening = False
 def configure(app: Flask) -> None:
     """Listen once per process; the listeners act only on SQLite connections."""
     global _listening
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    connect_args: dict[str, Any] = {}
+    if uri.startswith("sqlite"):
+        connect_args = {"timeout": 30}
+    elif uri.startswith("postgresql"):
+        # Every statement planned for its own values. psycopg prepares a statement sent five
+        # times, and PostgreSQL may then reuse one generic plan for all values: for search,
+        # a plan made without knowing the words (1.6 ms planned for "festival", 9 ms
+        # generic, on 1,000 issues).
+        connect_args = {"options": "-c plan_cache_mode=force_custom_plan"}
+    if connect_args:
         # Copies, never the config class's own dicts: another app may use another database.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not _listening:
         event.listen(Engine, "connect", _sqlite_connect)

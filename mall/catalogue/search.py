@@ -499,7 +499,7 @@ def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchRes
     if rows:
         total = rows[0].total
     elif query.page > 1:  # a page past the last: the count still says how many there are
-        total = session.scalar(select(counted))
+        total = session.scalar(select(counted)) or 0
     else:
         total = 0
     return SearchResults(

@@ -103,12 +103,13 @@ def sqlite(app):
 WHOLE_TABLE = re.compile(r"Seq Scan on (issue|issue_fts|issue_search|product)\b")
 
 
-def deep_page(post: Post) -> list[str]:
+def deep_page(post: Post) -> str:
     listing = issue_listing(post)
     with statements() as sent:
         paginate(db.session, listing, page=15, per_page=24)
+    assert len(sent) == 1, sent  # the page, with its count
     prefix = "EXPLAIN " if db.engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
-    return plans(prefix, sent[:2])
+    return plans(prefix, sent)[0]
 
 
 @pytest.mark.usefixtures("postgresql")
@@ -129,8 +130,8 @@ def test_postgresql_plans(catalogue):
         assert "ix_issue_fts_post_id" in plan, plan
     for plan in searched("filters only", storefront):
         assert not WHOLE_TABLE.search(plan), plan
-    count, page = deep_page(storefront)
-    assert not WHOLE_TABLE.search(count), count
+    page = deep_page(storefront)
+    assert not WHOLE_TABLE.search(page), page
     assert "ix_issue_listing" in page, page
     assert "Sort" not in page, page
 
@@ -152,7 +153,7 @@ def test_sqlite_the_fts_match_drives_the_query(catalogue, form):
 
 @pytest.mark.usefixtures("sqlite")
 def test_sqlite_a_deep_catalogue_page_walks_the_listing_index(catalogue):
-    count, page = deep_page(catalogue[1])
-    assert "SCAN issue" not in count, count
+    page = deep_page(catalogue[1])
+    assert not re.search(r"SCAN issue\b(?!_)", page), page
     assert "ix_issue_listing" in page, page
     assert "TEMP B-TREE" not in page, page

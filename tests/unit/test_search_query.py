@@ -232,6 +232,20 @@ def test_an_issue_is_found_by_every_word_about_it(catalogue, words, found):
     assert _titles(SearchQuery(words=words)) == found
 
 
+def test_a_whole_last_word_is_not_a_prefix(make_post, make_issue):
+    """A word the index holds whole finds itself and its stems, not the longer words it
+    begins; a word still being typed finds those too."""
+    uy = make_post("uy")
+    for title in ("Birds of the coast", "Bird", "Birdwatchers"):
+        make_issue(uy, title={"en": title})
+    rebuild_index(db.session)
+    db.session.commit()
+    assert sorted(_titles(SearchQuery(words="bird"))) == ["Bird", "Birds of the coast"]
+    assert _titles(SearchQuery(words="birdw")) == ["Birdwatchers"]
+    assert sorted(_titles(SearchQuery(words="bir"))) == [
+        "Bird", "Birds of the coast", "Birdwatchers"]
+
+
 def test_query_syntax_typed_by_a_visitor_is_only_words(catalogue):
     assert _titles(SearchQuery(words='"humedales* AND (NEAR ^ : & |')) == []
     assert _titles(SearchQuery(words='humedales"')) == ["Humedales del Este", "Carnaval"]
@@ -300,9 +314,11 @@ def test_query_count_does_not_grow_with_results(make_post, make_issue, make_prod
             cards = [(card.post_code, card.from_minor) for card in results.items]
         return len(queries), len(cards)
 
-    # the page of cards (with each one's post and lowest price), and the capped count
-    assert searched(3) == (1, 3)
-    assert searched(27) == (1, 30)
+    # whether the word is whole (words only), the page of cards (with each one's post and
+    # lowest price) and the capped count
+    statements = 2 if words else 1
+    assert searched(3) == (statements, 3)
+    assert searched(27) == (statements, 30)
 
 
 # -- The index -------------------------------------------------------------------------------

@@ -80,29 +80,3 @@ def capped_count_column(statement: Select[Any], limit: int) -> ScalarSelect[int]
         .limit(limit)
     )
     return select(func.count()).select_from(rows.subquery()).scalar_subquery()
-
-
-def paginate(session: Session, statement: Select[Any], page: int, per_page: int) -> CappedPage:
-    """One page of `statement`'s rows (ordered, as an index can give it) in one query
-    whatever the listing's size: the page is read with one row more, which says whether a
-    next page exists, and each row carries the count of the rows up to COUNT_CAP past this
-    page. A page past the last has no row to carry it: it is counted apart."""
-    offset = (page - 1) * per_page
-    limit = offset + COUNT_CAP
-    counted = capped_count_column(statement, limit + 1)
-    rows = list(session.execute(
-        statement.add_columns(counted.label("total")).limit(per_page + 1).offset(offset)))
-    if rows:
-        total = rows[0].total
-    elif page > 1:
-        total = session.scalar(select(counted)) or 0
-    else:
-        total = 0
-    return CappedPage(
-        items=rows[:per_page],
-        total=min(total, limit),
-        page=page,
-        per_page=per_page,
-        more=total > limit,
-        following=len(rows) > per_page,
-    )

@@ -12,22 +12,24 @@ date and price texts are made once per value and locale (prices once per worker 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.dates import format_date
 from flask import url_for
 from markupsafe import Markup, escape
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Issue, Product
 from mall.currency import price_filter
 from mall.i18n import country_name, in_language, page_language, page_locale
 from mall.i18n import translate as _
 from mall.money import Money
+from mall.pagination import CappedPage, capped_count_column
 from mall.posts.models import Post
 from mall.tenancy import site_post
 
@@ -48,6 +50,50 @@ def card_columns() -> tuple[Any, ...]:
     return (Issue.id, Issue.slug, Issue.title, Issue.issue_date, Issue.image_key,
             Post.code.label("post_code"), Post.currency.label("currency"),
             cheapest.label("from_minor"))
+
+
+P = TypeVar("P", bound=CappedPage)
+
+#: How a listing sorts the columns of its keys: a list of ORDER BY terms, from the keys'
+#: columns (the page's subquery's, when the cards are read).
+Ordering = Callable[[Any], list[Any]]
+
+
+def card_page(
+    session: Session, keys: Select[Any], ordering: Ordering, page: int, per_page: int,
+    cap: int, page_type: type[P],
+) -> P:
+    """One page of a listing's cards (`card_columns` rows), with the number of issues the
+    listing holds, counted up to `cap` ("more than" past it). `keys` selects the listing's
+    issue ids with the columns it is sorted by (`ordering`).
+
+    One query: the page's issues are chosen by their sort keys alone, then only those are
+    read for their cards, each row carrying the count, and one row more than the page,
+    which says whether a next page exists. (A card's columns computed before the offset
+    cost one lowest price per skipped issue: 80 ms for a deep page of 17,000 issues on
+    PostgreSQL.) A page past the last has no row to carry the count: it is counted apart."""
+    chosen = (
+        keys.order_by(*ordering(keys.selected_columns))
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+        .subquery("page")
+    )
+    counted = capped_count_column(keys, cap + 1)
+    rows = list(session.execute(
+        select(*card_columns(), counted.label("total"))
+        .select_from(chosen)
+        .join(Issue, Issue.id == chosen.c.id)
+        .join(Issue.post)
+        .order_by(*ordering(chosen.c))
+    ))
+    if rows:
+        total = rows[0].total
+    elif page > 1:  # past the last page: no row carries the count
+        total = session.scalar(select(counted)) or 0
+    else:
+        total = 0
+    return page_type(items=rows[:per_page], total=min(total, cap), page=page,
+                     per_page=per_page, more=total > cap, following=len(rows) > per_page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Index, Row, Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from mall.catalogue.cards import card_columns
+from mall.catalogue.cards import card_columns, card_page
 from mall.catalogue.models import Collection, Issue, collection_issue
+from mall.pagination import COUNT_CAP, CappedPage
 from mall.posts.models import Post, PostStatus
 
 #: A post's published issues in the order every listing shows them (newest first, then the
@@ -28,6 +29,29 @@ ix_issue_listing = Index(
 def issue_listing(post: Post) -> Select[Any]:
     """One post's issues as listing cards (`card_columns` rows), newest first."""
     return all_posts_issue_listing().where(Issue.post_id == post.id)
+
+
+def listed_issues(post: Post) -> Select[Any]:
+    """The keys of one post's listing (published issues of a live post), for `listing_page`;
+    a caller may narrow them further."""
+    return (
+        select(Issue.id, Issue.issue_date)
+        .join(Issue.post)
+        .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None),
+               Issue.post_id == post.id)
+    )
+
+
+def newest_first(keys: Any) -> list[Any]:
+    """The listings' order, which `ix_issue_listing` holds."""
+    return [keys.issue_date.desc(), keys.id.desc()]
+
+
+def listing_page(session: Session, keys: Select[Any], page: int, per_page: int) -> CappedPage:
+    """One page of a listing, newest first, in one query whatever its size: counted up to
+    COUNT_CAP issues past this page (`card_page`)."""
+    cap = (page - 1) * per_page + COUNT_CAP
+    return card_page(session, keys, newest_first, page, per_page, cap, CappedPage)
 
 
 def all_posts_issue_listing() -> Select[Any]:

@@ -30,15 +30,16 @@ from mall.catalogue.artwork import safe_color
 from mall.catalogue.models import Collection, Issue
 from mall.catalogue.queries import (
     collections_with_counts,
-    issue_listing,
     issue_years,
     latest_issues,
+    listed_issues,
+    listing_page,
 )
 from mall.catalogue.search import SearchForm, search_issues
 from mall.content.inbox import receive_message
 from mall.content.models import NewsItem, Page, PageKind
 from mall.extensions import db
-from mall.pagination import paginate, requested_page
+from mall.pagination import requested_page
 from mall.tenancy import current_post, first_owned_or_404, host_post, scoped
 from vendors.storefront.forms import ContactForm
 
@@ -75,10 +76,10 @@ def catalogue() -> ResponseReturnValue:
     year = request.args.get("year", type=int)
     if year is not None and not MINYEAR <= year <= MAXYEAR:
         abort(400, description=_("That is not a year we can show."))
-    query = issue_listing(post)
+    keys = listed_issues(post)
     if year:
-        query = query.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
-    page = paginate(db.session, query, requested_page(), current_app.config["PAGE_SIZE"])
+        keys = keys.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
+    page = listing_page(db.session, keys, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template(
         "storefront/catalogue.html", page=page, years=issue_years(db.session, post), year=year
     )
@@ -105,10 +106,10 @@ def collection(slug: str) -> ResponseReturnValue:
     found = first_owned_or_404(
         scoped(Collection).where(Collection.slug == slug), _("This collection does not exist.")
     )
-    query = issue_listing(current_post()).where(Issue.id.in_(
+    keys = listed_issues(current_post()).where(Issue.id.in_(
         select(Issue.id).join(Collection.issues).where(Collection.id == found.id)
     ))
-    page = paginate(db.session, query, requested_page(), current_app.config["PAGE_SIZE"])
+    page = listing_page(db.session, keys, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template("storefront/collection.html", collection=found, page=page)
 
 

@@ -85,6 +85,7 @@ def card_page(
         .join(Issue, Issue.id == chosen.c.id)
         .join(Issue.post)
         .order_by(*ordering(chosen.c))
+        .execution_options(**keys.get_execution_options())
     ))
     if rows:
         total = rows[0].total

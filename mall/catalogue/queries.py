@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from mall.catalogue.cards import card_columns, card_page
 from mall.catalogue.models import Collection, Issue, collection_issue
+from mall.extensions import db
+from mall.memo import memoized
 from mall.pagination import COUNT_CAP, CappedPage
 from mall.posts.models import Post, PostStatus
 
@@ -96,6 +98,13 @@ def issue_years(session: Session, post: Post) -> list[int]:
     rows = session.scalars(select(day).where(day.is_not(None)).order_by(day.desc()))
     # SQLite gives the dates as text ("2018-10-22"), PostgreSQL as dates.
     return [int(str(day)[:4]) for day in rows]
+
+
+def years_with_issues(post: Post) -> list[int]:
+    """`issue_years` of the request's session, kept by the worker while the catalogue
+    holds (`mall.memo`): a catalogue page's filter, the same for every page and visitor."""
+    return memoized("issue_years", post.id, ("catalogue",),
+                    lambda: issue_years(db.session, post))
 
 
 def _start_of_year(session: Session, day: Any) -> ColumnElement[Any]:

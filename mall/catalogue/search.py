@@ -77,6 +77,7 @@ from mall.catalogue.words import (
     variants,
 )
 from mall.currency import display_currency, rate_table
+from mall.database import PLAN_PER_VALUES
 from mall.extensions import db
 from mall.forms import MallQueryForm, Menu
 from mall.i18n import country_name, localized, page_locale
@@ -491,7 +492,9 @@ def _search(session: Session, query: SearchQuery, terms: list[str]) -> SearchRes
         found = backend_for(session).matches(terms, query, still_typing(session, terms))
         candidates = _window(found, conditions).cte("candidates")
         issue: Any = candidates.c
-        matching = select(issue.id, issue.issue_date)
+        # Planned for its words, never by a plan made for another's (`mall.database`).
+        matching = select(issue.id, issue.issue_date).execution_options(
+            **{PLAN_PER_VALUES: True})
         if sort is Sort.RELEVANCE:
             keys.append(issue.score.label("score"))
     else:

@@ -10,7 +10,7 @@ import pytest
 from mall.extensions import db
 from mall.memo import memoized
 from mall.rates.services import set_operator_rate
-from tests.support.hosts import PORTAL
+from tests.support.hosts import PORTAL, storefront
 
 pytestmark = pytest.mark.usefixtures("uruguay")
 
@@ -75,6 +75,26 @@ def test_pages_load_the_rates_once_per_worker_and_again_when_they_change(client,
     db.session.commit()
     assert rate_queries() == 1
     assert rate_queries() == 0
+
+
+def test_the_catalogues_years_are_read_once_and_again_when_an_issue_is_published(
+    client, count_queries, make_issue, uruguay
+):
+    def years() -> tuple[int, str]:
+        with count_queries() as queries:
+            reply = client.get(storefront("uy") + "/catalogue")
+        assert reply.status_code == 200
+        return sum("RECURSIVE" in statement for statement in queries), reply.get_data(True)
+
+    years()
+    read, page = years()
+    assert read == 0
+    assert "?year=1999" not in page
+    make_issue(uruguay.post, issue_date=date(1999, 5, 1))
+    db.session.commit()
+    read, page = years()
+    assert read == 1
+    assert "?year=1999" in page
 
 
 def test_checkout_quotes_with_the_rates_the_database_holds(app):

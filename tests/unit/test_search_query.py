@@ -374,3 +374,15 @@ def test_postgresql_search_uses_the_gin_index(catalogue):
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
     assert "ix_issue_search_document" in plan
+
+
+def test_postgresql_plans_each_search_for_its_words(catalogue):
+    """psycopg prepares a statement sent five times, and PostgreSQL may then plan it once
+    for every value: a search would be planned without knowing its words."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    for _ in range(8):
+        assert _titles(SearchQuery(words="humedales"))
+    prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+    assert any("search_spelling" in statement for statement in prepared)  # others are
+    assert not [statement for statement in prepared if "candidates" in statement]

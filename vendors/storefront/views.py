@@ -30,10 +30,10 @@ from mall.catalogue.artwork import safe_color
 from mall.catalogue.models import Collection, Issue
 from mall.catalogue.queries import (
     collections_with_counts,
-    issue_years,
     latest_issues,
     listed_issues,
     listing_page,
+    years_with_issues,
 )
 from mall.catalogue.search import SearchForm, search_issues
 from mall.content.inbox import receive_message
@@ -81,7 +81,7 @@ def catalogue() -> ResponseReturnValue:
         keys = keys.where(Issue.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
     page = listing_page(db.session, keys, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template(
-        "storefront/catalogue.html", page=page, years=issue_years(db.session, post), year=year
+        "storefront/catalogue.html", page=page, years=years_with_issues(post), year=year
     )
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Form, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 from wtforms.widgets import Select, html_params
+
+from mall.i18n import lazy_translate as _l
 
 #: Tab, line feed and carriage return: the control characters a text area may hold.
 _MULTILINE = {"\t", "\n", "\r"}

@@ -20,7 +20,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_decimal, get_locale, get_translations, gettext
+from flask_babel import (
+    LazyString,
+    format_date,
+    format_decimal,
+    get_locale,
+    get_translations,
+    gettext,
+)
 from markupsafe import Markup, escape
 
 from mall.hosts import ANY_SITE, local_path
@@ -92,6 +99,12 @@ def translate(text: str, **variables: object) -> str:
     once per item (a price's "≈", its title)."""
     translated = page_translations().ugettext(text)
     return translated % variables if variables else translated
+
+
+def lazy_translate(text: str, **variables: object) -> LazyString:
+    """Flask-Babel's `lazy_gettext`, translated through `translate` when it is read: forms'
+    labels and messages, read on every page that shows a form."""
+    return LazyString(translate, text, **variables)
 
 
 #: Flask-Babel's namespace in `g` (flask_babel._get_current_context), and our entry in it.

@@ -9,7 +9,6 @@ from babel import Locale
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -32,6 +31,7 @@ from wtforms.validators import (
 from mall.accounts.passwords import MAX_PASSWORD_LENGTH, password_problems
 from mall.forms import MallForm
 from mall.i18n import LANGUAGE_NAMES
+from mall.i18n import lazy_translate as _l
 
 #: Trims what was typed: "  Montevideo " is stored as "Montevideo".
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]

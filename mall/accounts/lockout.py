@@ -12,7 +12,6 @@ from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from mall.accounts.devices import unlock_token
@@ -21,6 +20,7 @@ from mall.accounts.signing import client_address
 from mall.accounts.throttling import Throttled, record_attempt, reset_requests_exhausted
 from mall.extensions import db
 from mall.hosts import current_site
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.operator.auth import find_staff, throttle_key
 from mall.transaction import keep_changes

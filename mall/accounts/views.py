@@ -21,7 +21,6 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from mall.accounts.devices import is_known_device, remember_device, unlocked_key
@@ -59,6 +58,7 @@ from mall.columns import utcnow
 from mall.extensions import db, login_manager
 from mall.forms import MallForm
 from mall.hosts import ANY_SITE
+from mall.i18n import lazy_translate as _l
 from mall.mail import MailError, send_templated_mail
 from mall.operator.auth import STAFF_PREFIX, find_staff
 from mall.transaction import keep_changes

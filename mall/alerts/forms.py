@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
 from mall.alerts.models import Frequency
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 
 FREQUENCY_LABELS = {
     Frequency.IMMEDIATELY: _l("Mail me at once, for each new issue"),

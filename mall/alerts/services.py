@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import and_, delete, false, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +16,7 @@ from mall.accounts.models import Buyer
 from mall.alerts.models import AlertDelivery, Follow, FollowKind, Frequency
 from mall.catalogue.models import Collection, Issue, Theme, collection_issue
 from mall.columns import utcnow
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.posts.models import Post, PostStatus
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -12,6 +11,7 @@ from mall.alerts.models import WantedProduct
 from mall.alerts.services import in_language
 from mall.catalogue.models import Issue, Product
 from mall.columns import utcnow
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.posts.models import Post, PostStatus
 

@@ -3,8 +3,9 @@ is shown as it is written: add a line with every new action."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+
+from mall.i18n import lazy_translate as _l
 
 #: Action families, for the log's filter, in the order the desk's menu has them.
 FAMILIES: dict[str, LazyString] = {

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from mall.catalogue.models import (
 from mall.catalogue.publishing import announce, announce_restock
 from mall.catalogue.search import index_issues
 from mall.catalogue.wns import InvalidWNS, parse_wns
+from mall.i18n import lazy_translate as _l
 from mall.money import Money, precision
 from mall.posts.models import Post
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from mall.catalogue.models import Condition, ProductFormat, StockReason
+from mall.i18n import lazy_translate as _l
 
 LABELS: dict[enum.Enum, LazyString] = {
     ProductFormat.SINGLE: _l("Single stamp"),

@@ -32,7 +32,6 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy import (
     ColumnElement,
@@ -81,6 +80,7 @@ from mall.database import PLAN_PER_VALUES
 from mall.extensions import db
 from mall.forms import MallQueryForm, Menu
 from mall.i18n import country_name, localized, page_locale
+from mall.i18n import lazy_translate as _l
 from mall.memo import memoized
 from mall.money import Money, precision
 from mall.pagination import MAX_PAGE, CappedPage

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, IntegerField, StringField
 from wtforms.validators import (
     AnyOf,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 from mall.accounts.forms import STRIP, AddressForm, country_choices
 from mall.columns import MAX_ID
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 from mall.orders.models import PaymentMethod
 from mall.shipping.zones import UnknownCountry, country_codes, normalise_country
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from mall.content.models import ContactMessage, ContactReply
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.operator.models import StaffMember
 from mall.posts.models import Post

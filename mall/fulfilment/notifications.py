@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.operator.models import StaffMember, StaffRole
 from mall.orders.models import Order

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from mall.fulfilment.s10 import (
     TrackingNumber,
     validate_for,
 )
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.operator.models import StaffMember
 from mall.orders.guest_links import order_link

@@ -11,10 +11,10 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from PIL import Image, UnidentifiedImageError
 
+from mall.i18n import lazy_translate as _l
 from mall.media.storage import Storage
 
 #: Content type and stored extension, by the bytes every such file starts with.

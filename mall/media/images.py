@@ -12,10 +12,10 @@ import secrets
 import warnings
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from mall.i18n import lazy_translate as _l
 from mall.media.storage import Storage
 
 ACCEPTED = {"JPEG", "PNG", "WEBP"}

@@ -13,13 +13,13 @@ from uuid import uuid4
 from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 from mall.media.documents import CheckedDocument, DocumentRefused, check_document
 from mall.onboarding.countries import country_choices
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from mall.i18n import lazy_translate as _l
 from mall.onboarding.models import ApplicationStatus, EventKind
 
 LABELS: dict[enum.Enum, LazyString] = {

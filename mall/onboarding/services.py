@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from mall.audit.services import record
 from mall.i18n import country_name
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.media.documents import CheckedDocument, store_document
 from mall.media.storage import documents_storage

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from mall.audit.labels import ACTIONS, FAMILIES, action_label, target_label
 from mall.audit.services import entries
 from mall.extensions import db
 from mall.forms import MallQueryForm
+from mall.i18n import lazy_translate as _l
 from mall.operator.auth import operator_required
 from mall.operator.views import bp
 from mall.pagination import requested_page

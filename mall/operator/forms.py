@@ -11,7 +11,6 @@ from typing import Any
 from babel.numbers import get_currency_name
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -34,6 +33,7 @@ from wtforms.validators import (
 from mall.accounts.passwords import MAX_PASSWORD_LENGTH
 from mall.columns import utcnow
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 from mall.money import Money, known_currencies, precision
 from mall.operator.models import PaymentChannel
 from mall.orders.references import InvalidReference, parse_payment_reference

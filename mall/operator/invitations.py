@@ -8,13 +8,13 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from mall.accounts.passwords import hash_password
 from mall.accounts.services import normalize_email
 from mall.accounts.tokens import secret_fingerprint
+from mall.i18n import lazy_translate as _l
 from mall.mail import send_templated_mail
 from mall.operator.auth import find_staff, set_staff_password
 from mall.operator.models import StaffMember, StaffRole

@@ -20,12 +20,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from mall.audit.services import record
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.hosts import local_path_under
+from mall.i18n import lazy_translate as _l
 from mall.i18n import money_filter
 from mall.mail import MailError, send_templated_mail
 from mall.operator.auth import (

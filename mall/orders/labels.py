@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from mall.i18n import lazy_translate as _l
 from mall.orders.models import CancelReason, OrderStatus, PaymentMethod, PostOrderStatus
 
 CANCEL_REASONS: dict[CancelReason, LazyString] = {

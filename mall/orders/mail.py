@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask_babel import lazy_gettext as _l
-
+from mall.i18n import lazy_translate as _l
 from mall.mail import MailError, send_templated_mail
 from mall.orders.guest_links import order_link
 from mall.orders.models import Order, PaymentMethod

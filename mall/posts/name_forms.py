@@ -4,11 +4,11 @@ and what a person reads when a name is refused."""
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 from mall.posts.names import Refusal
 
 REFUSALS: dict[Refusal, LazyString] = {

@@ -5,10 +5,10 @@ it again."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mall.i18n import lazy_translate as _l
 from mall.operator.models import StaffMember, StaffRole
 from mall.posts.models import Post, PostHost, PostStatus, storefront_host_name
 from mall.rates.conversion import RateTable

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from mall.catalogue.artwork import safe_color
+from mall.i18n import lazy_translate as _l
 from mall.posts.models import Post
 
 

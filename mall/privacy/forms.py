@@ -3,12 +3,12 @@ open on a shared computer can neither take the buyer's data away nor erase them.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from mall.accounts.passwords import MAX_PASSWORD_LENGTH
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 
 
 def _password() -> PasswordField:

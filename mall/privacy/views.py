@@ -8,7 +8,6 @@ import contextlib
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from mall.accounts.lockout import throttled_page
@@ -18,6 +17,7 @@ from mall.accounts.signing import client_address, end_session
 from mall.accounts.throttling import Throttled
 from mall.columns import utcnow
 from mall.extensions import db
+from mall.i18n import lazy_translate as _l
 from mall.mail import MailError, send_templated_mail
 from mall.privacy.forms import EraseForm, ExportForm
 from mall.privacy.registry import ErasureRefused

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from schwifty import BIC, IBAN
 from schwifty.exceptions import (
     InvalidBBANChecksum,
@@ -16,6 +15,8 @@ from schwifty.exceptions import (
     SchwiftyException,
 )
 from schwifty.registry import get_iban_spec
+
+from mall.i18n import lazy_translate as _l
 
 
 class BankDetailsError(ValueError):

@@ -13,10 +13,10 @@ import contextlib
 import enum
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from mall.i18n import lazy_translate as _l
 from mall.ledger.bookings import (
     book_desk_applied,
     book_desk_fee,

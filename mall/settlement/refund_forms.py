@@ -16,12 +16,12 @@ from uuid import uuid4
 from flask import request
 from flask_babel import LazyString
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 from mall.i18n import money_filter
 from mall.operator.models import StaffMember
 from mall.orders.models import PostOrder

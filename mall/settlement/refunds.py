@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 from mall.catalogue.models import Product
 from mall.catalogue.publishing import announce_restock
 from mall.columns import utcnow
+from mall.i18n import lazy_translate as _l
 from mall.ledger.bookings import (
     book_refund,
     book_refund_paid,

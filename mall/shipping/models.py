@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     CheckConstraint,
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.columns import Translations, enum_column, in_same_post, translated
 from mall.extensions import db
+from mall.i18n import lazy_translate as _l
 from mall.money import Money
 from mall.shipping.zones import Zone
 

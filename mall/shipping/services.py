@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from mall.i18n import lazy_translate as _l
 from mall.money import CurrencyMismatch, Money
 from mall.posts.models import Post
 from mall.shipping.models import ShippingMethod, ShippingRate

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
+from mall.i18n import lazy_translate as _l
 
 
 class Zone(enum.Enum):

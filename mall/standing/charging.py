@@ -15,11 +15,11 @@ import logging
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mall.columns import utcnow
+from mall.i18n import lazy_translate as _l
 from mall.mail import MailError, send_templated_mail
 from mall.orders.models import Order, OrderStatus, PaymentMethod
 from mall.payments.attempts import AttemptStatus, PaymentAttempt, attempt_key

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
     HiddenField,
@@ -30,6 +29,7 @@ from mall.catalogue.labels import label
 from mall.catalogue.models import Condition, ProductFormat
 from mall.checkout.forms import PLACEMENT_KEY_PATTERN
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 from mall.money import Money
 from mall.orders.labels import order_label
 from mall.orders.models import PaymentMethod

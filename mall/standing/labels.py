@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from mall.catalogue.labels import label
 from mall.catalogue.models import ProductFormat
+from mall.i18n import lazy_translate as _l
 from mall.standing.models import PlacementOutcome
 
 OUTCOMES = {

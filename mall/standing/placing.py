@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Issue, Product
 from mall.columns import utcnow
+from mall.i18n import lazy_translate as _l
 from mall.mail import MailError, send_templated_mail
 from mall.money import Money, money_sum
 from mall.orders.mail import send_order_mail

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -22,6 +21,7 @@ from mall.catalogue.labels import label
 from mall.catalogue.models import Condition, ProductFormat, StockReason
 from mall.forms import MallForm
 from mall.i18n import language_name
+from mall.i18n import lazy_translate as _l
 from mall.operator.models import StaffRole
 
 STRIP = [lambda value: value.strip() if isinstance(value, str) else value]

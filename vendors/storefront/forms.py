@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from mall.forms import MallForm
+from mall.i18n import lazy_translate as _l
 
 
 class ContactForm(MallForm):

@@ -79,18 +79,19 @@ def card_page(
         .subquery("page")
     )
     counted = capped_count_column(keys, cap + 1)
+    options = keys.get_execution_options()  # a search's, for its plan (`mall.database`)
     rows = list(session.execute(
         select(*card_columns(), counted.label("total"))
         .select_from(chosen)
         .join(Issue, Issue.id == chosen.c.id)
         .join(Issue.post)
         .order_by(*ordering(chosen.c))
-        .execution_options(**keys.get_execution_options())
+        .execution_options(**options)
     ))
     if rows:
         total = rows[0].total
     elif page > 1:  # past the last page: no row carries the count
-        total = session.scalar(select(counted)) or 0
+        total = session.scalar(select(counted).execution_options(**options)) or 0
     else:
         total = 0
     return page_type(items=rows[:per_page], total=min(total, cap), page=page,

@@ -68,9 +68,10 @@ def writes(view: View) -> View:
 
 
 def decide_reads_only() -> None:
-    """Called first when a request is served (`MallFlask.preprocess_request`), before any
-    hook reads the database; a test's request context never calls it, so the code a test
-    runs in one takes the write lock as a command does."""
+    """Called first when a request is served (`MallFlask.preprocess_request`), before the
+    hooks read the database (only routing a post's extra name reads it earlier: that
+    request's transaction has begun with the write lock). A test's request context never
+    calls it, so the code a test runs in one takes the write lock as a command does."""
     view = current_app.view_functions.get(request.endpoint or "")
     request.environ[_READS_ONLY] = (
         request.method in SAFE_METHODS and not getattr(view, _WRITES, False))

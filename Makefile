@@ -82,7 +82,8 @@ i18n: $(STAMP) ## extract messages, update every catalogue, compile
 
 # The load test (bench/load.py): SQLite and PostgreSQL (BENCH_POSTGRES_URL, default the
 # `bench` database on 127.0.0.1:5432, recreated; skipped if unreachable), 1k and 10k issues
-# (BENCH_FULL=1 adds 200k), gunicorn in production mode loaded by wrk. About 13 minutes.
+# (BENCH_FULL=1 adds 200k), gunicorn in production mode loaded by wrk. About 14 minutes
+# (22 with 200k) on a quiet 2-core machine.
 bench: install ## load test: one table per database and scale, written to bench/results/
 	@if ! command -v wrk >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import ScalarSelect, Select, func, literal_column, select
-from sqlalchemy.orm import Session
 
 #: No listing has that many pages; beyond some value a database offset overflows (a 500).
 MAX_PAGE = 10_000
@@ -67,13 +66,9 @@ class CappedPage:
         return self.page + 1 if self.has_next else None
 
 
-def capped_count(session: Session, statement: Select[Any], limit: int) -> int:
-    """How many rows `statement` gives, counting no further than `limit`."""
-    return session.scalar(select(capped_count_column(statement, limit))) or 0
-
-
 def capped_count_column(statement: Select[Any], limit: int) -> ScalarSelect[int]:
-    """`capped_count` as a scalar subquery, to read along with another query's rows."""
+    """How many rows `statement` gives, counting no further than `limit`: a scalar
+    subquery, read along with a page's rows."""
     rows = (
         statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
         .order_by(None)

@@ -28,6 +28,10 @@ ix_issue_listing = Index(
 )
 
 
+#: What a listing shows: published issues of live posts.
+_LISTED = (Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
+
+
 def issue_listing(post: Post) -> Select[Any]:
     """One post's issues as listing cards (`card_columns` rows), newest first."""
     return all_posts_issue_listing().where(Issue.post_id == post.id)
@@ -39,8 +43,7 @@ def listed_issues(post: Post) -> Select[Any]:
     return (
         select(Issue.id, Issue.issue_date)
         .join(Issue.post)
-        .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None),
-               Issue.post_id == post.id)
+        .where(*_LISTED, Issue.post_id == post.id)
     )
 
 
@@ -62,8 +65,8 @@ def all_posts_issue_listing() -> Select[Any]:
     return (
         select(*card_columns())
         .join(Issue.post)
-        .where(Post.status == PostStatus.LIVE, Issue.published_at.is_not(None))
-        .order_by(Issue.issue_date.desc(), Issue.id.desc())
+        .where(*_LISTED)
+        .order_by(*newest_first(Issue))
     )
 
 

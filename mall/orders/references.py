@@ -3,8 +3,9 @@
 A buyer who pays by bank transfer or at a post office counter copies the payment reference
 by hand; a typo must be caught before money is matched to the wrong order. The reference is
 an ISO 11649 structured creditor reference ("RF" + 2 check digits + the order's code): banks
-across Europe validate it, and its mod-97 check catches every single-character error and
-almost every transposition."""
+across Europe validate it, and its mod-97 check catches every digit mistyped as another digit
+and every letter as another letter, and almost every other slip (a letter counts as two
+digits, so a letter typed as a digit slips through about once in 97)."""
 
 from __future__ import annotations
 

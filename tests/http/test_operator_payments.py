@@ -35,6 +35,7 @@ from mall.visitors.models import Visitor
 from tests.orders.conftest import RATES
 from tests.support.client import BrowserClient as Browser
 from tests.support.hosts import PORTAL, csrf_token
+from tests.support.references import one_digit_mistyped
 
 DESK = PORTAL + "/operator/payments"
 
@@ -227,12 +228,7 @@ def test_replaying_the_form_changes_nothing_and_says_so(desk, place):
 def test_a_typo_in_the_reference_is_caught_by_its_check_digits(desk, place):
     order = place()
     reference = order.payment_reference
-    # One digit mistyped: ISO 11649's mod-97 check catches every such typo. A letter typed
-    # as a digit is not always caught (a letter counts as two digits, so ~1 in 97 still
-    # checks out), and neither is every swap: both made this test fail now and then with
-    # random order codes. The check digits are digits in every reference.
-    digit = int(reference[3])
-    typo = reference[:3] + str((digit + 1) % 10) + reference[4:]
+    typo = one_digit_mistyped(reference)
     response = record(desk, order, reference=typo)
     assert response.status_code == 400
     assert "the check digits do not match" in text_of(response)

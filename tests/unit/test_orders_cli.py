@@ -19,6 +19,7 @@ from mall.shipping.models import ShippingKind, ShippingMethod, ShippingRate
 from mall.shipping.zones import Zone
 from mall.visitors.models import Visitor
 from tests.orders.conftest import RATES
+from tests.support.references import one_digit_mistyped
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_show_explains_an_unknown_order_or_a_mistyped_reference(app, place):
     assert unknown.exit_code == 1
     assert "no order ZZZZ2222" in unknown.output
     reference = order.payment_reference
-    typo = reference[:-1] + ("A" if reference[-1] != "A" else "B")  # one character wrong
+    typo = one_digit_mistyped(reference)
     mistyped = runner.invoke(args=["mall", "orders", "show", typo])
     assert mistyped.exit_code == 1
     assert "check digits do not match" in mistyped.output

@@ -8,7 +8,7 @@ from math import ceil
 from typing import Any
 
 from flask import request
-from sqlalchemy import ScalarSelect, Select, func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 
 #: No listing has that many pages; beyond some value a database offset overflows (a 500).
 MAX_PAGE = 10_000
@@ -66,12 +66,12 @@ class CappedPage:
         return self.page + 1 if self.has_next else None
 
 
-def capped_count_column(statement: Select[Any], limit: int) -> ScalarSelect[int]:
-    """How many rows `statement` gives, counting no further than `limit`: a scalar
-    subquery, read along with a page's rows."""
+def capped_count(statement: Select[Any], limit: int) -> Select[tuple[int]]:
+    """How many rows `statement` gives, counting no further than `limit`: one row, one
+    column (`total`), to read along with a page's rows."""
     rows = (
         statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
         .order_by(None)
         .limit(limit)
     )
-    return select(func.count()).select_from(rows.subquery()).scalar_subquery()
+    return select(func.count().label("total")).select_from(rows.subquery())

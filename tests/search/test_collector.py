@@ -225,8 +225,8 @@ def test_searching_costs_the_same_queries_whatever_it_asks(shelf, count_queries)
     assert len(queries) == 2 + 1 + 2
     with count_queries() as queries:
         past = search_issues(db.session, SearchQuery(per_page=2, page=3))
-    # A page past the last has no row to carry the count: it is counted apart.
-    assert (len(queries), past.items, past.total, past.pages) == (2, [], 4, 2)
+    # A page past the last is one query too: the count's row, with no card.
+    assert (len(queries), past.items, past.total, past.pages) == (1, [], 4, 2)
 
 
 # -- The page ----------------------------------------------------------------------------

@@ -246,6 +246,25 @@ def test_a_whole_last_word_is_not_a_prefix(make_post, make_issue):
         "Bird", "Birds of the coast", "Birdwatchers"]
 
 
+def test_best_match_is_more_words_in_the_title_then_newest(make_post, make_issue):
+    """The ranking both databases share (`search.words_found`)."""
+    uy = make_post("uy")
+    for title, description, day in [
+        ("Birds and flowers", "", date(2015, 5, 1)),
+        ("Coast", "Birds among flowers.", date(2020, 5, 1)),
+        ("Birds", "Flowers too.", date(2018, 5, 1)),
+        ("Birds of the coast", "", date(2019, 5, 1)),
+    ]:
+        make_issue(uy, title={"en": title}, description={"en": description}, issue_date=day)
+    rebuild_index(db.session)
+    db.session.commit()
+    assert _titles(SearchQuery(words="birds flowers")) == [
+        "Birds and flowers", "Birds", "Coast"]
+    assert _titles(SearchQuery(words="flowers")) == ["Birds and flowers", "Coast", "Birds"]
+    assert _titles(SearchQuery(words="bird")) == [
+        "Birds of the coast", "Birds", "Birds and flowers", "Coast"]
+
+
 def test_query_syntax_typed_by_a_visitor_is_only_words(catalogue):
     assert _titles(SearchQuery(words='"humedales* AND (NEAR ^ : & |')) == []
     assert _titles(SearchQuery(words='humedales"')) == ["Humedales del Este", "Carnaval"]
@@ -372,7 +391,8 @@ def test_postgresql_search_uses_the_gin_index(catalogue):
     matches = select(backend_for(db.session).matches(["humedales"]))
     sql = matches.compile(bind, compile_kwargs={"literal_binds": True})
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
+    # Sent as written: text() would read the heading's weights (":A") as parameters.
+    plan = "\n".join(db.session.connection().exec_driver_sql(f"EXPLAIN {sql}").scalars())
     assert "ix_issue_search_document" in plan
 
 
@@ -383,7 +403,7 @@ def test_postgresql_plans_each_search_for_its_words(catalogue):
         pytest.skip("PostgreSQL only")
     for _ in range(8):
         assert _titles(SearchQuery(words="humedales"))
-        assert not _titles(SearchQuery(words="humedales", page=9))  # counted apart
+        assert not _titles(SearchQuery(words="humedales", page=9))  # past the last page
         db.session.scalar(select(Issue.slug).where(Issue.id == 0))  # prepared, as any other
     prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
     assert any("issue.slug" in statement for statement in prepared)

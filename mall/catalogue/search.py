@@ -219,8 +219,11 @@ def rebuild_index(session: Session) -> None:
 
 def corrections(session: Session, terms: Sequence[str]) -> list[str]:
     """`terms` with each word that no issue holds replaced by the indexed word nearest to
-    it, where one is near enough (`words.closest`). One query, whatever the words."""
-    unknown = [term for term in terms if spelled(term)]
+    it, where one is near enough (`words.closest`). One query, whatever the words, and
+    none when every word is one the index holds (a search that finds nothing with words
+    spelled right, as a country and a year may)."""
+    held = whole_words(session, terms)
+    unknown = [term for term in terms if spelled(term) and term not in held]
     if not unknown:
         return list(terms)
     lookups = sorted(set().union(*(deletions(term) for term in unknown)))
@@ -294,16 +297,23 @@ def still_typing(session: Session, terms: Sequence[str]) -> bool:
     still find its other forms ("festivals"). The answers are kept by the worker while the
     catalogue holds: the same words are searched again and again."""
     last = terms[-1]
-    if not spelled(last):
-        return True
+    return not spelled(last) or last not in whole_words(session, [last])
+
+
+def whole_words(session: Session, terms: Sequence[str]) -> set[str]:
+    """Which of `terms` the index holds as whole words. The answers are kept by the worker
+    while the catalogue holds (the same words are searched again and again): one query for
+    the words it has not seen, none once it has."""
     known: dict[str, bool] = memoized("whole_words", None, ("catalogue",), dict)
-    if last not in known:
-        if len(known) >= MAX_KNOWN_WORDS:
+    asked = {term for term in terms if spelled(term) and term not in known}
+    if asked:
+        if len(known) + len(asked) > MAX_KNOWN_WORDS:
             known.clear()
-        known[last] = session.scalar(
-            select(SearchSpelling.word).where(SearchSpelling.variant == last,
-                                              SearchSpelling.word == last)) is not None
-    return not known[last]
+        held = set(session.scalars(
+            select(SearchSpelling.word).where(SearchSpelling.variant.in_(sorted(asked)),
+                                              SearchSpelling.word == SearchSpelling.variant)))
+        known.update((term, term in held) for term in asked)
+    return {term for term in terms if known.get(term)}
 
 
 #: Words whose wholeness a worker keeps at most (past it, it starts over).

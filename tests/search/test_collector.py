@@ -220,6 +220,10 @@ def test_searching_costs_the_same_queries_whatever_it_asks(shelf, count_queries)
     # is whole (the worker then knows it).
     assert sent == [2, 1, 1]
     with count_queries() as queries:
+        nothing = search_issues(db.session, SearchQuery(words="papillon", year=1900))
+    # Found nothing, but with a word the index holds: no spelling to look up.
+    assert (len(queries), nothing.total, nothing.corrected) == (1, 0, None)
+    with count_queries() as queries:
         search_issues(db.session, SearchQuery(words="diligensia"))
     # Found nothing, looked up the spelling, found it.
     assert len(queries) == 2 + 1 + 2

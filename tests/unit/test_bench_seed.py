@@ -1,0 +1,32 @@
+"""`flask mall seed-bench`: the catalogue `make bench` loads, built as the app builds its own
+(the search index and spelling filled), so the bench measures what a real mall would do."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from mall.catalogue.models import Issue
+from mall.catalogue.search import SearchQuery, search_issues
+from mall.demo.bench_seed import COMMON_WORD, SLUG_PREFIX, rare_word
+from mall.extensions import db
+from mall.posts.models import Post, PostStatus
+
+
+def test_seed_bench_grows_the_demo_into_a_searchable_catalogue(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["mall", "seed-bench", "--issues", "300", "--posts", "8"])
+    assert result.exit_code == 0, result.output
+    assert "Bench catalogue: 300 issues over 8 live posts" in result.output
+    assert "pages written" in result.output
+    made = db.session.scalar(
+        select(func.count()).where(Issue.slug.like(f"{SLUG_PREFIX}%")))
+    live = db.session.scalar(select(func.count()).where(Post.status == PostStatus.LIVE))
+    assert (made, live) == (300, 8)
+    common = search_issues(db.session, SearchQuery(words=COMMON_WORD))
+    assert common.total > 30  # a common word: in a good share of the issues
+    rare = search_issues(db.session, SearchQuery(words=rare_word()))
+    assert 0 < rare.total < common.total
+
+    again = runner.invoke(args=["mall", "seed-bench", "--issues", "10"])
+    assert again.exit_code != 0
+    assert "already holds 300 bench issues" in again.output

@@ -333,7 +333,7 @@ class SQLiteBackend:
     may then be another country's); with filters, every match is joined, once.
 
     The score (`words_found`) is read from FTS5's own lists: for each word, the issues whose
-    heading holds it, from the oldest match on."""
+    heading holds it (of the country, if one is asked), from the oldest match on."""
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 
@@ -344,12 +344,12 @@ class SQLiteBackend:
         for prefix, forms in _alternatives(terms, typing):
             phrases = ([f'"{prefix}"*'] if prefix else []) + [f'"{form}"' for form in forms]
             groups.append(f"({' OR '.join(phrases)})")
-        expression = " AND ".join(groups)
         code = search_terms(query.country or "") if query is not None else []
-        if code:
-            expression = f'({expression}) AND body : "{code[0]}"'
+        # The country narrows each word's heading list as it narrows the matches.
+        country = f' AND body : "{code[0]}"' if code else ""
         rowid = self._fts.c.rowid
-        found = select(rowid.label("issue_id")).where(self._match(expression))
+        found = select(rowid.label("issue_id")).where(
+            self._match(f"({' AND '.join(groups)}){country}"))
         if query is None or not query.filtered:
             # The newest RANK_WINDOW matches, read in the index's own order.
             found = found.order_by(rowid.desc()).limit(RANK_WINDOW)
@@ -357,7 +357,8 @@ class SQLiteBackend:
         oldest = select(func.min(found_cte.c.issue_id)).scalar_subquery()
         in_heading = [
             found_cte.c.issue_id.in_(
-                select(rowid).where(self._match(f"heading : {group}"), rowid >= oldest))
+                select(rowid).where(self._match(f"heading : {group}{country}"),
+                                    rowid >= oldest))
             for group in groups
         ]
         return select(found_cte.c.issue_id, words_found(in_heading).label("score")).subquery(

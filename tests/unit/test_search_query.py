@@ -265,6 +265,21 @@ def test_best_match_is_more_words_in_the_title_then_newest(make_post, make_issue
         "Birds of the coast", "Birds", "Birds and flowers", "Coast"]
 
 
+def test_a_khmer_word_is_found_whole_not_by_its_fragments(make_post, make_issue):
+    """A Khmer word is letters joined by vowel signs: the index keeps it as one word, as the
+    visitor's words are read (`words.search_terms`), so another word sharing its letters
+    does not find it, and the word begun finds it while it is typed."""
+    kh = make_post("kh")
+    make_issue(kh, title={"km": "សត្វមេអំបៅ", "en": "Butterflies"})
+    make_issue(kh, title={"km": "ស្វ៊ីស", "en": "Switzerland"})
+    rebuild_index(db.session)
+    db.session.commit()
+    assert _titles(SearchQuery(words="សត្វមេអំបៅ")) == ["សត្វមេអំបៅ"]
+    assert _titles(SearchQuery(words="សត្វមេ")) == ["សត្វមេអំបៅ"]  # still typing
+    assert _titles(SearchQuery(words="ស្វ៊ីស")) == ["ស្វ៊ីស"]
+    assert _titles(SearchQuery(words="វ")) == []  # a letter inside both words
+
+
 def test_query_syntax_typed_by_a_visitor_is_only_words(catalogue):
     assert _titles(SearchQuery(words='"humedales* AND (NEAR ^ : & |')) == []
     assert _titles(SearchQuery(words='humedales"')) == ["Humedales del Este", "Carnaval"]

@@ -293,8 +293,7 @@ class SearchBackend(Protocol):
 def _alternatives(terms: Sequence[str], typing: bool) -> list[tuple[str, list[str]]]:
     """For each term: what is matched as a prefix (the last term only, while it is being
     typed, else '') and the exact forms (the term and its stems; a prefix covers the term
-    itself, and PostgreSQL ranks a query holding a lexeme both as a prefix and exactly at
-    0)."""
+    itself)."""
     last = len(terms) - 1 if typing else -1
     return [
         (term, variants(term)[1:]) if i == last else ("", variants(term))
@@ -308,8 +307,7 @@ def still_typing(session: Session, terms: Sequence[str]) -> bool:
     ("festival") is not: a prefix makes either database gather every match of every word
     it begins before keeping the newest (FTS5 and GIN alike), the most of a common word's
     search (2.6 against 0.4 ms for the match alone on 200,000 issues); the word's stems
-    still find its other forms ("festivals"). The answers are kept by the worker while the
-    catalogue holds: the same words are searched again and again."""
+    still find its other forms ("festivals")."""
     last = terms[-1]
     return not spelled(last) or last not in whole_words(session, [last])
 
@@ -334,15 +332,22 @@ def whole_words(session: Session, terms: Sequence[str]) -> set[str]:
 MAX_KNOWN_WORDS = 20_000
 
 
+def country_word(query: SearchQuery | None) -> str | None:
+    """The word every match of a country's (or a storefront's) search holds: its post's
+    code, which every issue's body holds (`issue_document`). Both backends narrow the
+    full-text query itself by it; the exact filter on the catalogue still decides, and drops
+    the rare issue that only uses the word."""
+    code = search_terms(query.country or "") if query is not None else []
+    return code[0] if code else None
+
+
 class SQLiteBackend:
     """FTS5 over `issue_search`.
 
     The MATCH is a materialized CTE that SQLite scans once, before the joins: left to the
     planner, it puts the MATCH in the inner loop of a filtered or storefront search, one
     probe per issue of the post. A country (a storefront's own, too) narrows the MATCH
-    itself: every issue's body holds its post's code (`issue_document`), so requiring that
-    word keeps all of the post's matches, and the exact filter on the catalogue removes the
-    few other issues that use the word. Unless other filters narrow the results, FTS5 itself
+    itself (`country_word`). Unless other filters narrow the results, FTS5 itself
     keeps the RANK_WINDOW newest matches, so only those are scored and joined (a few of them
     may then be another country's); with filters, every match is joined, once.
 
@@ -358,9 +363,9 @@ class SQLiteBackend:
         for prefix, forms in _alternatives(terms, typing):
             phrases = ([f'"{prefix}"*'] if prefix else []) + [f'"{form}"' for form in forms]
             groups.append(f"({' OR '.join(phrases)})")
-        code = search_terms(query.country or "") if query is not None else []
+        code = country_word(query)
         # The country narrows each word's heading list as it narrows the matches.
-        country = f' AND body : "{code[0]}"' if code else ""
+        country = f' AND body : "{code}"' if code else ""
         rowid = self._fts.c.rowid
         found = select(rowid.label("issue_id")).where(
             self._match(f"({' AND '.join(groups)}){country}"))
@@ -398,9 +403,8 @@ class PostgreSQLBackend:
     body B, 'simple' because documents mix languages and are folded and stemmed already),
     scored (`words_found`) by matching each word against the heading's lexemes in the stored
     vector, without parsing the text again. A country (a storefront's own, too) narrows the
-    indexed query itself, by the post's code in every issue's body, as on SQLite: GIN
-    intersects the code's entries with the words', and the window holds that post's
-    matches."""
+    indexed query itself (`country_word`), as on SQLite: GIN intersects the code's entries
+    with the words', and the window holds that post's matches."""
 
     _simple = literal_column("'simple'::regconfig")
     _fts = table("issue_fts", column("issue_id"), column("document"))
@@ -416,9 +420,9 @@ class PostgreSQLBackend:
             # The same lexemes, matched only where the heading (weight A) holds them.
             headings.append(" | ".join(
                 ([f"'{prefix}':*A"] if prefix else []) + [f"'{form}':A" for form in forms]))
-        code = search_terms(query.country or "") if query is not None else []
+        code = country_word(query)
         if code:
-            groups.append(f"'{code[0]}'")
+            groups.append(f"'{code}'")
         document = self._fts.c.document
         score = words_found([document.op("@@")(self._query(heading)) for heading in headings])
         statement = select(self._fts.c.issue_id, score.label("score")).where(
@@ -524,11 +528,11 @@ class SearchResults(CappedPage):
 
 def search_issues(session: Session, query: SearchQuery) -> SearchResults:
     """Issues of live posts matching `query`: best match first when words are given, else
-    newest first, or by price. One query whatever the number of results: the page of
-    result cards (`card_columns` rows, and one more, which says whether a next page exists),
-    each row carrying the count (up to SEARCH_COUNT_CAP); a page past the last counts
-    apart. Words that find nothing cost two more: their spelling is looked up, and the
-    nearest words searched instead ("diligensia" finds "diligencia").
+    newest first, or by price. One query whatever the number of results or the page asked
+    (`cards.card_page`): the page of result cards (`card_columns` rows, and one more, which
+    says whether a next page exists) with the count (up to SEARCH_COUNT_CAP). Words that
+    the index does not hold and that find nothing cost two more: their spelling is looked
+    up, and the nearest words searched instead ("diligensia" finds "diligencia").
 
     With words, only a bounded window of matches is ranked (RANK_WINDOW): the work per
     search stays flat however common the word, where ranking every match of a common word

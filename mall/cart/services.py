@@ -7,13 +7,11 @@ learns early how many there are; the stock itself is only taken at checkout."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from mall.accounts.models import Buyer
@@ -21,6 +19,7 @@ from mall.cart.models import AppliedCartForm, Cart, CartLine
 from mall.cart.summary import CartSummary, summarise
 from mall.catalogue.models import Issue, Product
 from mall.columns import utcnow
+from mall.database import insert_new
 from mall.orders.models import Order
 from mall.posts.models import Post, PostStatus
 from mall.rates.conversion import RateTable
@@ -89,11 +88,8 @@ def cart_for(session: Session, visitor: Visitor, buyer: Buyer | None) -> Cart:
     if cart is not None:
         return cart
     owner = {"buyer_id": buyer.id} if buyer is not None else {"visitor_id": visitor.id}
-    return _insert_or_get(
-        session,
-        lambda: Cart(**owner),
-        lambda: session.scalars(select(Cart).filter_by(**owner)).one(),
-    )
+    cart, _made = _insert_or_get(session, Cart, owner, select(Cart).filter_by(**owner))
+    return cart
 
 
 def cart_item_count(session: Session, visitor: Visitor, buyer: Buyer | None) -> int:
@@ -142,12 +138,20 @@ def add_to_cart(
     post_id: int | None = None,
 ) -> CartChange:
     """Add `quantity` of a product, capped at its stock. With the `key` of the form that
-    asked, a second post of the same form changes nothing (`replayed`)."""
+    asked, a second post of the same form changes nothing (`replayed`).
+
+    The line is read locked (PostgreSQL; SQLite's writers take turns anyway): two adds of
+    one product at once, from two tabs, each add to what the other left, instead of both
+    writing what they read before the other's add."""
     _check_quantity(quantity)
     product = sellable_product(session, product_id, post_id)
-    line = session.scalar(
-        select(CartLine).where(CartLine.cart_id == cart.id, CartLine.product_id == product.id)
+    held_line = (
+        select(CartLine)
+        .where(CartLine.cart_id == cart.id, CartLine.product_id == product.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
+    line = session.scalar(held_line)
     held = line.quantity if line is not None else 0
     if product.stock <= 0:
         raise SoldOut(product)
@@ -155,18 +159,13 @@ def add_to_cart(
         return CartChange(product, held, held, replayed=True)
     requested = held + quantity
     if line is None:
-        new_line = CartLine(
-            cart_id=cart.id, product_id=product.id, post_id=product.post_id,
-            quantity=min(requested, product.stock),
+        line, made = _insert_or_get(
+            session, CartLine,
+            {"cart_id": cart.id, "product_id": product.id, "post_id": product.post_id,
+             "quantity": min(requested, product.stock)},
+            held_line,
         )
-        line = _insert_or_get(
-            session,
-            lambda: new_line,
-            lambda: session.scalars(
-                select(CartLine).filter_by(cart_id=cart.id, product_id=product.id)
-            ).one(),
-        )
-        if line is not new_line:  # the same product, added by a concurrent request
+        if not made:  # the same product, added by a concurrent request
             requested = line.quantity + quantity
     new_quantity = min(requested, product.stock)
     line.quantity = new_quantity
@@ -315,26 +314,26 @@ def _claim_form_key(session: Session, cart: Cart, key: str) -> bool:
             AppliedCartForm.applied_at < now - FORM_KEY_LIFETIME,
         )
     )
-    if session.get(AppliedCartForm, key) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(AppliedCartForm(key=key, cart_id=cart.id, applied_at=now))
-    except IntegrityError:  # the same form, posted at the same moment by another request
-        return False
-    return True
+    # A key taken already (the same form, posted before or at this moment by another
+    # request) inserts nothing.
+    claimed = session.scalar(
+        insert_new(session, AppliedCartForm)
+        .values(key=key, cart_id=cart.id, applied_at=now)
+        .returning(AppliedCartForm.key)
+    )
+    return claimed is not None
 
 
-def _insert_or_get(session: Session, make: Callable[[], _T], get: Callable[[], _T]) -> _T:
-    """Insert a row guarded by a unique constraint; if a concurrent request inserted it
-    first, use theirs. The savepoint keeps the rest of the transaction intact."""
-    try:
-        with session.begin_nested():
-            row = make()
-            session.add(row)
-        return row
-    except IntegrityError:
-        return get()
+def _insert_or_get(
+    session: Session, model: type[_T], values: dict[str, object], existing: Select[tuple[_T]],
+) -> tuple[_T, bool]:
+    """The row of `model` with `values`, inserted, and True; or, when a concurrent request
+    inserted the row with the same unique key first, theirs (`existing`) and False. One
+    statement when the row is new (`insert_new`), and the transaction goes on either way."""
+    made = session.scalar(insert_new(session, model).values(**values).returning(model))
+    if made is not None:
+        return made, True
+    return session.scalars(existing).one(), False
 
 
 def restore_cart(session: Session, order: Order, visitor: Visitor, buyer: Buyer | None) -> int:

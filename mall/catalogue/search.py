@@ -53,7 +53,6 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import (
     Mapped,
     Session,
@@ -77,7 +76,7 @@ from mall.catalogue.words import (
     variants,
 )
 from mall.currency import display_currency, rate_table
-from mall.database import PLAN_PER_VALUES
+from mall.database import PLAN_PER_VALUES, insert_new
 from mall.extensions import db
 from mall.forms import MallQueryForm, Menu
 from mall.i18n import country_name, localized, page_locale
@@ -186,16 +185,10 @@ def learn_spelling(session: Session, rows: Iterable[dict[str, Any]]) -> None:
     new = [{"variant": variant, "word": word}
            for word in ordered if word not in known for variant in sorted(deletions(word))]
     if new:
-        session.execute(_insert_new(session), new)
-
-
-def _insert_new(session: Session) -> Any:
-    """An insert that skips rows already there (two imports learning one word at once), sent
-    with many rows at once: one statement compiled once, where `.values(rows)` compiled a
-    new one for every batch (half of a 200,000-issue catalogue's build)."""
-    dialect = session.get_bind().dialect.name
-    module = sqlite if dialect == "sqlite" else postgresql
-    return module.insert(SearchSpelling).on_conflict_do_nothing()
+        # The rows as parameters of one statement, compiled once: `.values(rows)` compiled
+        # a new statement for every batch (half of a 200,000-issue catalogue's build). Two
+        # imports may learn one word at once: the second skips it.
+        session.execute(insert_new(session, SearchSpelling), new)
 
 
 def rebuild_index(session: Session) -> None:

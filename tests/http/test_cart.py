@@ -220,6 +220,23 @@ def test_a_replayed_form_adds_once_even_through_the_link(client, shop):
     assert lines() == {shop["uy"].id: 1}
 
 
+
+def test_an_add_claims_its_rows_in_one_statement_each(client, shop, count_queries):
+    """The storefront's post, the visitor, the cart, the product, its line (locked), old
+    form keys pruned, the form's key claimed, the line inserted, the cart touched: no look
+    before a claim, no savepoint around one (`mall.database.insert_new`)."""
+    add(client, UY, shop["uy"])
+    first, second = shop["uy"].id, shop["uy_sheet"].id
+    page = issue_url(UY, shop["uy_sheet"])
+    form = {"csrf_token": csrf_token(client, page), "product_id": second, "quantity": 1,
+            "key": secrets.token_urlsafe(16), "next": urlsplit(page).path}
+    db.session.remove()  # nothing already loaded may spare the add a query
+    with count_queries() as queries:
+        assert client.post(UY + "/cart/add", data=form).status_code == 302
+    assert not [q for q in queries if "SAVEPOINT" in q.upper()]
+    assert len(queries) == 9, "\n".join(q[:90] for q in queries)
+    assert lines() == {first: 1, second: 1}
+
 # --- stock, sold out, posts that do not sell ----------------------------------------------
 
 

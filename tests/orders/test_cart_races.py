@@ -1,0 +1,109 @@
+"""Rows the cart claims by a unique key (the cart of a visitor, a product's line, the key of
+an add-to-cart form) are claimed in one statement (`mall.database.insert_new`); requests
+that race for the same key must each still end well. Eight requests, each in its own
+thread, session and connection, start together.
+
+On PostgreSQL the eight really run at once: the losers' inserts wait for the winner's
+commit, then insert nothing and read its row. On SQLite writers take the lock in turn."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from mall.cart.models import AppliedCartForm, Cart, CartLine
+from mall.cart.services import add_to_cart, cart_for
+from mall.columns import utcnow
+from mall.database import insert_new
+from mall.extensions import db
+from mall.visitors.models import Visitor
+
+RACERS = 8
+
+
+def race(app: Any, work: Callable[[], Any]) -> list[Any]:
+    """`work` in RACERS threads at once, each committing its own transaction; what each
+    returned, or the exception it raised. The test's own session holds no transaction
+    meanwhile (on SQLite it would hold the write lock)."""
+    db.session.commit()
+    start = threading.Barrier(RACERS)
+    outcomes: list[Any] = []
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()  # before any query: a waiting thread holds no transaction
+            try:
+                outcomes.append(work())
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                db.session.rollback()
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outcomes) == RACERS
+    return outcomes
+
+
+def new_cart() -> int:
+    visitor = Visitor()
+    db.session.add(visitor)
+    db.session.flush()
+    return cart_for(db.session, visitor, None).id
+
+
+def test_a_visitor_racing_itself_gets_one_cart(app, shop):
+    visitor = Visitor()
+    db.session.add(visitor)
+    db.session.flush()
+    visitor_id = visitor.id
+
+    def open_cart() -> int:
+        return cart_for(db.session, db.session.get(Visitor, visitor_id), None).id
+
+    outcomes = race(app, open_cart)
+    carts = db.session.scalars(select(Cart.id).where(Cart.visitor_id == visitor_id)).all()
+    assert outcomes == carts * RACERS
+
+
+def test_the_same_product_added_at_once_is_one_line_holding_every_add(app, shop):
+    shop["sheet"].stock = 100
+    product_id, cart_id = shop["sheet"].id, new_cart()
+
+    def add() -> int:
+        return add_to_cart(db.session, db.session.get(Cart, cart_id), product_id, 1).quantity
+
+    outcomes = race(app, add)
+    assert sorted(outcomes) == list(range(1, RACERS + 1))  # each saw the others' adds
+    line = db.session.scalars(select(CartLine).where(CartLine.cart_id == cart_id)).one()
+    assert line.quantity == RACERS
+
+
+def test_one_form_posted_at_once_adds_once(app, shop):
+    product_id, cart_id = shop["sheet"].id, new_cart()
+
+    def add() -> bool:
+        return add_to_cart(db.session, db.session.get(Cart, cart_id), product_id, 1,
+                           key="one-form-key").replayed
+
+    outcomes = race(app, add)
+    assert sorted(outcomes) == [False] + [True] * (RACERS - 1)
+    line = db.session.scalars(select(CartLine).where(CartLine.cart_id == cart_id)).one()
+    assert line.quantity == 1
+
+
+def test_a_taken_key_inserts_nothing_and_the_transaction_goes_on(shop):
+    claim = insert_new(db.session, AppliedCartForm).returning(AppliedCartForm.key)
+    row = {"key": "k", "cart_id": new_cart(), "applied_at": utcnow()}
+    assert db.session.scalar(claim.values(**row)) == "k"
+    assert db.session.scalar(claim.values(**row)) is None
+    db.session.commit()  # no error left pending: the duplicate was skipped, not refused
+    assert db.session.scalars(select(AppliedCartForm.key)).all() == ["k"]

@@ -115,7 +115,10 @@ def record_received_payment(
     Raises `PaymentNotRecorded` when the money does not settle the order (nothing is
     changed). An order paid already answers ALREADY_PAID and changes nothing: if the buyer
     really paid twice, the second payment is for a refund, not for this order."""
-    order = session.scalar(select(Order).where(Order.code == money.order_code))
+    # Locked (PostgreSQL): two desks recording money for one order at once take turns, so
+    # the second adds to the suspense item the first made instead of racing it.
+    order = session.scalar(
+        select(Order).where(Order.code == money.order_code).with_for_update())
     if order is None:
         raise PaymentNotRecorded(Refusal.UNKNOWN_ORDER)
     if order.payment_method not in OFFLINE_METHODS:

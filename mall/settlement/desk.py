@@ -100,6 +100,7 @@ def add_payment(
 ) -> bool:
     """A further payment for an order with money in suspense joins it; when together they
     are exactly the total, the order is paid (True)."""
+    _lock(session, item)
     order = item.order
     if amount.currency != item.currency:
         # A different currency again: its own item, for the operator to look at.
@@ -146,7 +147,16 @@ def _resolve(item: SuspenseItem, how: DeskResolution, staff: StaffMember, now: d
     item.resolved_at, item.resolved_by_id = now, staff.id
 
 
-def _check_open(item: SuspenseItem) -> None:
+def _lock(session: Session, item: SuspenseItem) -> None:
+    """Read the item again, locked until the transaction ends (PostgreSQL; SQLite's
+    writers take turns): two people deciding on one item at once are served in turn, and
+    the second reads what the first decided (resolved: refused with a reason) rather than
+    booking the same money twice, which the ledger's keys refuse with an error."""
+    session.refresh(item, with_for_update=True)
+
+
+def _check_open(session: Session, item: SuspenseItem) -> None:
+    _lock(session, item)
     if item.status is DeskItemStatus.RESOLVED:
         raise DeskRefused(Problem.RESOLVED)
 
@@ -154,7 +164,7 @@ def _check_open(item: SuspenseItem) -> None:
 def accept_short(session: Session, item: SuspenseItem, staff: StaffMember, now: datetime) -> None:
     """Take a short payment as the whole: the shortfall is the operator's fee expense, the
     order is paid, and the posts are paid their full prices."""
-    _check_open(item)
+    _check_open(session, item)
     order = item.order
     if item.reason is not DeskReason.SHORT:
         raise DeskRefused(Problem.NOT_SHORT)
@@ -171,7 +181,7 @@ def accept_short(session: Session, item: SuspenseItem, staff: StaffMember, now: 
 def ask_for_rest(session: Session, item: SuspenseItem, staff: StaffMember, now: datetime) -> bool:
     """Mail the buyer what is missing; their next payment joins this one. False if the
     mail could not be sent (the item waits all the same)."""
-    _check_open(item)
+    _check_open(session, item)
     order = item.order
     if item.reason is not DeskReason.SHORT:
         raise DeskRefused(Problem.NOT_SHORT)
@@ -194,7 +204,7 @@ def refund_excess(
 ) -> Money:
     """Pay the order from an overpayment and record the excess sent back (by the bank
     transfer `reference`); returns the excess."""
-    _check_open(item)
+    _check_open(session, item)
     order = item.order
     if item.reason is not DeskReason.OVER:
         raise DeskRefused(Problem.NOT_OVER)
@@ -216,7 +226,7 @@ def return_all(
 ) -> None:
     """Send everything back to whoever paid it (another currency, an order no longer
     wanted): recorded with the bank transfer's `reference`."""
-    _check_open(item)
+    _check_open(session, item)
     if not reference.strip():
         raise DeskRefused(Problem.NO_REFERENCE)
     book_desk_returned(session, f"desk-returned:{item.id}", item.amount, now,

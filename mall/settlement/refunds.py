@@ -365,7 +365,8 @@ def reverse_transfer_task(session: Session, _task_id: int, payload: dict[str, An
     """Take the post's share of a refund back from its Stripe transfer."""
     from mall.payments.card import card_gateway
 
-    payout = session.get_one(Payout, int(payload["payout_id"]))
+    # Locked: two refunds' reversals of one payout add up (PostgreSQL).
+    payout = session.get_one(Payout, int(payload["payout_id"]), with_for_update=True)
     refund = session.get_one(Refund, int(payload["refund_id"]))
     provider = card_gateway(current_app.config)
     if provider is None:

@@ -1,16 +1,10 @@
 """Rows the cart claims by a unique key (the cart of a visitor, a product's line, the key of
 an add-to-cart form) are claimed in one statement (`mall.database.insert_new`); requests
-that race for the same key must each still end well. Eight requests, each in its own
-thread, session and connection, start together.
-
-On PostgreSQL the eight really run at once: the losers' inserts wait for the winner's
-commit, then insert nothing and read its row. On SQLite writers take the lock in turn."""
+that race for the same key must each still end well (`tests.support.races`). On
+PostgreSQL the losers' inserts wait for the winner's commit, then insert nothing and read
+its row."""
 
 from __future__ import annotations
-
-import threading
-from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import select
 
@@ -20,37 +14,7 @@ from mall.columns import utcnow
 from mall.database import insert_new
 from mall.extensions import db
 from mall.visitors.models import Visitor
-
-RACERS = 8
-
-
-def race(app: Any, work: Callable[[], Any]) -> list[Any]:
-    """`work` in RACERS threads at once, each committing its own transaction; what each
-    returned, or the exception it raised. The test's own session holds no transaction
-    meanwhile (on SQLite it would hold the write lock)."""
-    db.session.commit()
-    start = threading.Barrier(RACERS)
-    outcomes: list[Any] = []
-
-    def run() -> None:
-        with app.app_context():
-            start.wait()  # before any query: a waiting thread holds no transaction
-            try:
-                outcomes.append(work())
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the test reports any failure
-                db.session.rollback()
-                outcomes.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(outcomes) == RACERS
-    return outcomes
+from tests.support.races import RACERS, race
 
 
 def new_cart() -> int:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from mall.accounts.models import Buyer
@@ -205,19 +206,27 @@ def merge_on_sign_in(session: Session, visitor: Visitor, buyer: Buyer) -> Cart |
     cart (quantities added, capped by stock), and from then on this visitor uses the buyer's
     cart on every host. Without a buyer's cart yet, the visitor's becomes it.
 
-    Also keeps the currency the visitor chose on the account, if the account has none."""
+    Also keeps the currency the visitor chose on the account, if the account has none.
+
+    The buyer's cart is read locked: the same buyer signing in on two browsers at once
+    merges one after the other (PostgreSQL), each adding to what the other left; and when
+    both would hand their cart over, the second finds the first's and merges into it."""
     if visitor.currency and not buyer.preferred_currency:
         buyer.preferred_currency = visitor.currency
     anonymous = find_cart(session, visitor, None)
     if anonymous is None:
         return find_cart(session, visitor, buyer)
-    target = find_cart(session, visitor, buyer)
+    locked = _buyer_cart(buyer)
+    target = session.scalar(locked)
     if target is None:
-        anonymous.visitor_id = None
-        anonymous.buyer_id = buyer.id
-        anonymous.updated_at = utcnow()
-        session.flush()
-        return anonymous
+        try:
+            with session.begin_nested():
+                anonymous.visitor_id = None
+                anonymous.buyer_id = buyer.id
+                anonymous.updated_at = utcnow()
+            return anonymous
+        except IntegrityError:  # handed over elsewhere at this moment: merge into that one
+            target = session.scalars(locked).one()
     lines = session.scalars(
         select(CartLine)
         .where(CartLine.cart_id.in_([anonymous.id, target.id]))
@@ -250,6 +259,14 @@ def merge_on_sign_in(session: Session, visitor: Visitor, buyer: Buyer) -> Cart |
     target.updated_at = utcnow()
     session.flush()
     return target
+
+
+def _buyer_cart(buyer: Buyer) -> Select[tuple[Cart]]:
+    """The buyer's cart, read locked (and afresh, should the session hold it already)."""
+    return (
+        select(Cart).where(Cart.buyer_id == buyer.id)
+        .with_for_update().execution_options(populate_existing=True)
+    )
 
 
 # --- reading it ---------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from mall.accounts.models import Buyer
 from mall.cart.models import AppliedCartForm, Cart, CartLine
-from mall.cart.services import add_to_cart, cart_for
+from mall.cart.services import add_to_cart, cart_for, merge_on_sign_in
 from mall.columns import utcnow
 from mall.database import insert_new
 from mall.extensions import db
@@ -71,3 +72,28 @@ def test_a_taken_key_inserts_nothing_and_the_transaction_goes_on(shop):
     assert db.session.scalar(claim.values(**row)) is None
     db.session.commit()  # no error left pending: the duplicate was skipped, not refused
     assert db.session.scalars(select(AppliedCartForm.key)).all() == ["k"]
+
+
+def test_one_buyer_signing_in_on_eight_browsers_at_once_keeps_every_stamp(app, shop):
+    """Each browser's cart holds the same stamp; the buyer has no cart yet: one browser's
+    becomes it, and the others' join it."""
+    shop["sheet"].stock = 100
+    buyer = Buyer(email="ana@example.com", password_hash="-", name="Ana")
+    db.session.add(buyer)
+    db.session.flush()
+    visitors = []
+    for _ in range(RACERS):
+        cart_id = new_cart()
+        add_to_cart(db.session, db.session.get(Cart, cart_id), shop["sheet"].id, 1)
+        visitors.append(db.session.get(Cart, cart_id).visitor_id)
+    buyer_id, waiting = buyer.id, iter(visitors)
+
+    def sign_in() -> int:
+        visitor = db.session.get(Visitor, next(waiting))
+        return merge_on_sign_in(db.session, visitor, db.session.get(Buyer, buyer_id)).id
+
+    outcomes = race(app, sign_in)
+    cart = db.session.scalars(select(Cart).where(Cart.buyer_id == buyer_id)).one()
+    assert outcomes == [cart.id] * RACERS
+    assert db.session.scalars(select(CartLine.quantity)).all() == [RACERS]
+    assert db.session.scalars(select(Cart.id)).all() == [cart.id]

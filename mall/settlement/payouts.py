@@ -135,6 +135,10 @@ def provider_for(method: PayoutMethod) -> PayoutProvider:
 
 
 def _check_payable(session: Session, statement: Statement) -> None:
+    """Refuses a statement that cannot be paid now. It is read again, locked until the
+    payment is recorded (PostgreSQL): a second screen paying it at the same moment waits,
+    then reads it paid (or its transfers on their way) and is told so."""
+    session.refresh(statement, with_for_update=True)
     if statement.status is StatementStatus.DRAFT:
         raise PayoutRefused(Problem.NOT_APPROVED)
     if statement.status is StatementStatus.PAID:

@@ -175,6 +175,8 @@ def test_a_refund_after_the_payout_refunds_the_card_and_reverses_the_post_share(
     assert stripe_shop["gateway"].retrieve(order.payment_id).amount_refunded == Money(1095, "EUR")
     transfer = stripe_shop["gateway"].retrieve_transfer(payout.reference)
     assert transfer.amount_reversed == Money(1095 - 110, "EUR")
+    db.session.refresh(payout)
+    assert payout.amount_reversed_minor == 1095 - 110  # our record agrees with Stripe's
     # The post's balance moved with the refund: nothing owed either way for this order.
     assert owed_per_post_order(db.session, [post_order.id], "EUR")[post_order.id].amount == 0
     assert account_balances(db.session, Account.COMMISSION)["EUR"].amount == (

@@ -344,6 +344,7 @@ def order_request(
         payment_method=method,
         placement_key=placement_key,
         lines={line.line_id: line.quantity for line in pricing.summary.lines},
+        priced_shipping={post.post.id: post.option for post in pricing.posts},
     )
 
 

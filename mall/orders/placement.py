@@ -123,6 +123,9 @@ class OrderRequest:
     #: What the buyer reviewed: {cart line id: quantity}. Only these are placed, and only
     #: they leave the cart; None places the whole cart as it is.
     lines: Mapping[int, int] | None = None
+    #: The options checkout priced from the database in this same transaction, {post id:
+    #: option}: placed as they are when they fit the lines, rather than read again.
+    priced_shipping: Mapping[int, ShippingOption] | None = None
 
 
 def lock_quote(
@@ -417,9 +420,10 @@ def _goods(post: Post, lines: Sequence[LineToPlace]) -> Money:
 def _shipping(
     session: Session, by_post: list[list[LineToPlace]], request: OrderRequest
 ) -> dict[int, ShippingOption]:
-    """Each post's chosen shipping, priced again from the database for all posts at once.
-    Raises `MissingShipping` for a post without a choice, `ShippingUnavailable` for a
-    choice that does not ship this parcel there."""
+    """Each post's chosen shipping: as checkout priced it in this transaction where that
+    fits, the others priced again from the database, all at once. Raises
+    `MissingShipping` for a post without a choice, `ShippingUnavailable` for a choice that
+    does not ship this parcel there."""
     choices = []
     for post_lines in by_post:
         post = post_lines[0].product.issue.post
@@ -428,7 +432,26 @@ def _shipping(
             raise MissingShipping(post)
         weight = sum(line.product.weight_g * line.quantity for line in post_lines)
         choices.append((Consignment(post, weight, _goods(post, post_lines)), method_id))
-    return quote_options(session, choices, request.address.country)
+    priced = request.priced_shipping or {}
+    options = {part.post.id: priced[part.post.id] for part, method_id in choices
+               if _fits(priced.get(part.post.id), part, method_id)}
+    unpriced = [(part, method_id) for part, method_id in choices if part.post.id not in options]
+    if unpriced:
+        options.update(quote_options(session, unpriced, request.address.country))
+    return options
+
+
+def _fits(option: ShippingOption | None, part: Consignment, method_id: int) -> bool:
+    """Whether checkout's option is the one `quote_options` would give for this part: the
+    chosen method of this post, priced for this weight and (free shipping) subtotal."""
+    return (
+        option is not None
+        and option.method_id == method_id
+        and option.method.post_id == part.post.id
+        and option.shipped_weight_g == part.weight_g + option.method.packaging_weight_g
+        and option.free == (option.free_over is not None
+                            and option.free_over <= part.goods_subtotal)
+    )
 
 
 def _post_order(

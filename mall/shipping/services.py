@@ -1,9 +1,10 @@
 """Which shipping methods a post offers for a parcel, and at what price.
 
-Checkout shows `options_for_posts` (one query whatever the number of posts in the cart)
-and, when the order is placed, prices the chosen methods again with `quote_options`: the
-method id comes from a form, so it is checked to belong to the post, to be active and to be
-offered for that destination and weight, and the price is never taken from the form.
+Checkout shows `options_for_posts` (one query whatever the number of posts in the cart),
+and prices the order with the chosen options when it is placed; an order placed without
+that pricing (a standing order) prices the chosen methods with `quote_options`. Either way
+the method id comes from a form, so it is checked to belong to the post, to be active and
+to be offered for that destination and weight, and the price is never taken from the form.
 
 The weight is the goods' weight; each method adds its packaging (an envelope, a box) before
 the weight band is chosen, because that is what the post office counter weighs."""

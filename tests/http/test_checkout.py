@@ -517,6 +517,17 @@ def test_placing_costs_the_same_statements_for_one_line_or_three_from_two_posts(
     assert _round_trips(small) == _round_trips(large), "\n\n".join(large)
 
 
+def test_placing_reads_the_shipping_rates_once(client, shop, count_queries):
+    """The review is priced again when the order is placed; the shipping options of that
+    pricing are the order's, not read a second time."""
+    fill(client, shop, sheets=1, booklets=1)
+    form = go_to_review(client, shop).form()
+    with count_queries() as statements:
+        assert place(client, form).status_code == 303
+    assert sum("JOIN shipping_method" in statement for statement in statements) == 1, \
+        "\n\n".join(statements)
+
+
 def _round_trips(statements: list[str]) -> int:
     """Statements as PostgreSQL sends them. There the new rows of a table are inserted in one
     batch; SQLite, which cannot promise the order of a batch's RETURNING rows, is sent one

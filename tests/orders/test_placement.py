@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -24,7 +25,7 @@ from mall.orders.placement import (
 )
 from mall.orders.references import parse_payment_reference
 from mall.posts.models import PostStatus
-from mall.shipping.services import ShippingUnavailable
+from mall.shipping.services import ShippingUnavailable, options_for
 
 RESERVE = timedelta(days=3)
 
@@ -152,3 +153,37 @@ def test_totals_exact_in_every_presentment_currency(shop, filled_cart, quote_in,
     shipping = sum(po.shipping_presentment_minor for po in order.post_orders)
     assert order.currency == currency
     assert order.total_minor == lines + shipping
+
+
+def _priced_nl(shop, weight_g: int, goods: Money, price: Money):
+    """Checkout's option for the Dutch part, as if priced for `weight_g` and `goods`, at a
+    price the database does not hold (to tell which price the order took)."""
+    option = options_for(db.session, shop["nl"], "FR", weight_g, goods)[0]
+    return dataclasses.replace(option, price=price)
+
+
+def test_checkouts_pricing_of_the_shipping_is_placed_as_it_is(shop, filled_cart, quote_in,
+                                                               order_request):
+    cart = filled_cart(sheets=1, booklets=2)
+    booklets = Money(2 * 1095, "EUR")
+    priced = {shop["nl"].id: _priced_nl(shop, 2 * shop["booklet"].weight_g, booklets,
+                                        Money(990, "EUR"))}
+    order = _place(cart, order_request(priced_shipping=priced), quote_in())
+    assert order.post_orders[1].shipping == Money(990, "EUR")
+    assert order.post_orders[0].shipping == Money(40000, "UYU")  # not priced: read
+
+
+@pytest.mark.parametrize("wrong", ["weight", "method", "post", "free"])
+def test_a_pricing_that_does_not_fit_the_lines_is_priced_again(shop, filled_cart, quote_in,
+                                                              order_request, wrong):
+    cart = filled_cart(sheets=1, booklets=2)
+    weight, booklets = 2 * shop["booklet"].weight_g, Money(2 * 1095, "EUR")
+    option = _priced_nl(shop, weight + (1 if wrong == "weight" else 0), booklets,
+                        Money(990, "EUR"))
+    if wrong == "method":
+        option = dataclasses.replace(option, method=shop["uy_ship"])
+    if wrong == "free":
+        option = dataclasses.replace(option, free=True)
+    post = shop["uy"] if wrong == "post" else shop["nl"]
+    order = _place(cart, order_request(priced_shipping={post.id: option}), quote_in())
+    assert order.post_orders[1].shipping == Money(995, "EUR")

@@ -1,5 +1,5 @@
-"""Gunicorn serving the mall in the production configuration on a free loopback port, and
-its workers' memory."""
+"""Gunicorn serving the mall in the production configuration on a free loopback port, with
+the outbox worker beside it as in production, and the web workers' memory."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def production_env(
 
 
 class Gunicorn:
-    """`gunicorn --workers 2` (sync) on 127.0.0.1:<free port>; a context manager."""
+    """`gunicorn --workers 2` (sync) on 127.0.0.1:<free port>, and `flask mall outbox work`
+    (production's mail and Stripe calls run there, on the same cores); a context manager."""
 
     def __init__(self, env: dict[str, str], workers: int = 2) -> None:
         self.port = free_port()
@@ -56,13 +57,18 @@ class Gunicorn:
         self.env = env
         self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
+        self.outbox_worker: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
-        gunicorn = Path(sys.executable).with_name("gunicorn")
+        bin_dir = Path(sys.executable).parent
         self.process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
-            [str(gunicorn), "--workers", str(self.workers), "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.wsgi:app"],
+            [str(bin_dir / "gunicorn"), "--workers", str(self.workers), "--worker-class",
+             "sync", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+             "bench.wsgi:app"],
             cwd=ROOT, env=self.env)
+        self.outbox_worker = subprocess.Popen(  # noqa: S603 - the venv's flask, fixed arguments
+            [str(bin_dir / "flask"), "--app", "bench.wsgi", "mall", "outbox", "work"],
+            cwd=ROOT, env=self.env, stderr=subprocess.DEVNULL)
         try:
             self._wait_ready()
         except BaseException:
@@ -76,6 +82,8 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited at start")
+            if self.outbox_worker is not None and self.outbox_worker.poll() is not None:
+                raise RuntimeError("the outbox worker exited at start")
             try:
                 reply = requests.get(self.base + HEALTH_PATH, headers={"Host": PORTAL},
                                      timeout=10, proxies={"http": "", "https": ""})
@@ -87,13 +95,14 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer within 120 s")
 
     def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        for process in (self.process, self.outbox_worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
     def drain(self) -> None:
         """Wait until the requests a load left behind are done. wrk closes its connections

@@ -61,9 +61,10 @@ class Config:
     SMTP_PASSWORD = ""  # MALL_SMTP_PASSWORD in production
     SMTP_TIMEOUT = 10
     #: The transactional outbox (mall.outbox): run a request's side effects in-process right
-    #: after it committed (off when a worker runs `flask mall outbox run` instead); a failed
-    #: task is retried after RETRY, 2×RETRY, 4×RETRY… seconds, up to MAX_ATTEMPTS runs; a
-    #: run holds its task for LEASE seconds before another runner may take it over.
+    #: after it committed (off in production, where `flask mall outbox work` runs them and
+    #: a web worker never waits for SMTP or Stripe); a failed task is retried after RETRY,
+    #: 2×RETRY, 4×RETRY… seconds, up to MAX_ATTEMPTS runs; a run holds its task for LEASE
+    #: seconds before another runner may take it over.
     OUTBOX_DISPATCH_AFTER_REQUEST = True
     OUTBOX_MAX_ATTEMPTS = 6
     OUTBOX_RETRY_SECONDS = 60
@@ -183,6 +184,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     MAIL_TRANSPORT = "smtp"
     MAIL_OUTBOX_PAGE = False
+    #: Side effects are the outbox worker's (`flask mall outbox work`, beside gunicorn).
+    OUTBOX_DISPATCH_AFTER_REQUEST = False
     #: No bank details until the operator's real account is configured.
     OFFLINE_BANK_ACCOUNT = None
     OPERATOR_DEMO_HINT = False

@@ -1,20 +1,33 @@
-"""`flask mall outbox …`: the worker's pass over tasks left undone, for cron or a loop.
+"""`flask mall outbox …`: the worker that carries out side effects, and its one-pass form.
+
+In production (`OUTBOX_DISPATCH_AFTER_REQUEST` off) `work` runs beside gunicorn and does
+every task, so a web worker never waits for an SMTP server or Stripe:
+
+    flask --app wsgi mall outbox work
+
+Where requests run their own tasks (development), `run` from cron picks up those whose
+handler failed (once their retry time has come) or whose process died first:
 
     * * * * *  cd /srv/mall && flask --app wsgi mall outbox run --quiet
-
-Tasks are normally run in-process right after the request that wrote them; this picks up
-those whose handler failed (once their retry time has come) or whose process died first."""
+"""
 
 from __future__ import annotations
+
+import logging
+import signal
+import threading
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from mall.columns import utcnow
 from mall.extensions import db
 from mall.outbox.models import OutboxTask, TaskState
 from mall.outbox.services import run_due
+
+log = logging.getLogger(__name__)
 
 outbox_cli = AppGroup("outbox", help="Side effects waiting to be carried out (mail, Stripe).")
 
@@ -26,6 +39,28 @@ def run_command(quiet: bool) -> None:
     done, not_done = run_due(db.session, utcnow())
     if not quiet:
         click.echo(f"{done} task(s) done, {not_done} to retry or failed.", err=True)
+
+
+@outbox_cli.command("work")
+@click.option("--poll", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
+              help="Seconds to wait for new tasks when none is due.")
+def work_command(poll: float) -> None:
+    """Carry out tasks as they come due, until stopped (SIGTERM or Ctrl-C)."""
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    click.echo(f"outbox worker: looking for due tasks every {poll} s", err=True)
+    while not stopping.is_set():
+        try:
+            done, not_done = run_due(db.session, utcnow())
+        except SQLAlchemyError:  # the database is away: keep trying, as a supervisor would
+            log.exception("outbox worker: the database failed; trying again")
+            done = not_done = 0
+        finally:
+            db.session.remove()  # a fresh session per pass: nothing kept between them
+        if done + not_done == 0:
+            stopping.wait(poll)
+    click.echo("outbox worker: stopped", err=True)
 
 
 @outbox_cli.command("status")

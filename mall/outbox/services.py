@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import Update, event, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from mall.columns import utcnow
@@ -66,16 +66,23 @@ def dispatch_committed(session: Session) -> int:
 
 
 def run_due(session: Session, now: datetime, limit: int = 100) -> tuple[int, int]:
-    """Run every pending task whose time has come (the worker's pass); (done, not done)."""
-    ids = session.scalars(
+    """Claim up to `limit` pending tasks whose time has come, in one statement, and run
+    them (the worker's pass); (done, not done). Rows another worker is claiming are skipped
+    (PostgreSQL's `SKIP LOCKED`), so workers on several nodes share the queue."""
+    due = (
         select(OutboxTask.id)
         .where(OutboxTask.state == TaskState.PENDING, OutboxTask.next_attempt_at <= now)
         .order_by(OutboxTask.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = session.execute(
+        _claim(now).where(OutboxTask.id.in_(due.scalar_subquery()))
     ).all()
-    session.rollback()  # end the read: each task runs in its own transactions
-    done = sum(run_task(session, task_id, now) for task_id in ids)
-    return done, len(ids) - done
+    session.commit()
+    done = sum(_carry_out(session, task.id, task.kind, dict(task.payload), now)
+               for task in sorted(claimed, key=lambda task: task.id))
+    return done, len(claimed) - done
 
 
 def run_task(session: Session, task_id: int, now: datetime) -> bool:
@@ -84,24 +91,38 @@ def run_task(session: Session, task_id: int, now: datetime) -> bool:
     rescheduled with a growing delay, or marked failed after OUTBOX_MAX_ATTEMPTS). The claim
     returns the task's kind and payload, and the outcome is one update: every placed order
     runs a task, so a run costs no reads of its own."""
-    config = current_app.config
-    lease = timedelta(seconds=int(config["OUTBOX_LEASE_SECONDS"]))
     claimed = session.execute(
-        update(OutboxTask)
-        .where(
+        _claim(now).where(
             OutboxTask.id == task_id,
             OutboxTask.state == TaskState.PENDING,
             OutboxTask.next_attempt_at <= now,
         )
-        .values(attempts=OutboxTask.attempts + 1, next_attempt_at=now + lease)
-        .returning(OutboxTask.kind, OutboxTask.payload)
-        .execution_options(synchronize_session=False)
     ).first()
     session.commit()
     if claimed is None:
         return False
+    return _carry_out(session, task_id, claimed.kind, dict(claimed.payload), now)
+
+
+def _claim(now: datetime) -> Update:
+    """The update that takes tasks for one run: one more attempt, and a lease (no other
+    runner takes them before it ends); it returns what the handlers need."""
+    lease = timedelta(seconds=int(current_app.config["OUTBOX_LEASE_SECONDS"]))
+    return (
+        update(OutboxTask)
+        .values(attempts=OutboxTask.attempts + 1, next_attempt_at=now + lease)
+        .returning(OutboxTask.id, OutboxTask.kind, OutboxTask.payload)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _carry_out(
+    session: Session, task_id: int, kind: str, payload: dict[str, Any], now: datetime
+) -> bool:
+    """Run a claimed task's handler; mark it done in the handler's transaction, or record
+    the failure for a retry."""
     try:
-        handler_for(claimed.kind)(session, task_id, dict(claimed.payload))
+        handler_for(kind)(session, task_id, payload)
     except Exception as error:
         session.rollback()
         _record_failure(session, task_id, error, now)

@@ -4,8 +4,13 @@ a growing delay and then marked failed with its error; the CLI worker runs what 
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Response
@@ -13,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mall.columns import utcnow
+from mall.config import ROOT
 from mall.extensions import db
 from mall.mail import send_mail
 from mall.mail.models import OutboxMessage
@@ -136,3 +142,34 @@ def test_a_cli_commands_tasks_run_when_it_ends(app):
         db.session.commit()
         assert _mail_count() == 0
     assert db.session.scalars(select(OutboxMessage.subject)).all() == ["From cron"]
+
+
+def test_the_worker_process_carries_out_tasks_as_they_come_and_stops_on_sigterm(
+        app, monkeypatch, database_url):
+    """Production's `flask mall outbox work`, a process of its own beside gunicorn: it does
+    what requests commit, within a poll, and ends cleanly when its supervisor stops it."""
+    monkeypatch.setitem(app.config, "OUTBOX_DISPATCH_AFTER_REQUEST", False)
+    env = {**os.environ, "MALL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    worker = subprocess.Popen(  # noqa: S603 - this venv's flask, fixed arguments
+        [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "mall", "outbox",
+         "work", "--poll", "0.1"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        for subject in ("First", "Second"):
+            with app.test_request_context():
+                send_mail("ana@example.org", subject, "Body")
+                commit_request(Response(status=303))
+            deadline = time.monotonic() + 30
+            while subject not in db.session.scalars(select(OutboxMessage.subject)).all():
+                assert time.monotonic() < deadline, "the worker did not send the mail"
+                assert worker.poll() is None, worker.stderr.read()
+                db.session.rollback()
+                time.sleep(0.05)
+    finally:
+        worker.terminate()
+        _out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert "outbox worker: stopped" in err
+    db.session.rollback()
+    tasks = db.session.scalars(select(OutboxTask)).all()
+    assert [(task.state, task.attempts) for task in tasks] == [(TaskState.DONE, 1)] * 2
+    assert _mail_count() == 2

@@ -29,6 +29,9 @@ from mall.outbox.services import run_due
 
 log = logging.getLogger(__name__)
 
+#: Seconds the worker waits after the database failed it, rather than a log line per poll.
+OUTAGE_PAUSE = 5
+
 outbox_cli = AppGroup("outbox", help="Side effects waiting to be carried out (mail, Stripe).")
 
 
@@ -54,8 +57,10 @@ def work_command(poll: float) -> None:
         try:
             done, not_done = run_due(db.session, utcnow())
         except SQLAlchemyError:  # the database is away: keep trying, as a supervisor would
-            log.exception("outbox worker: the database failed; trying again")
-            done = not_done = 0
+            log.exception("outbox worker: the database failed; trying again in %s s",
+                          OUTAGE_PAUSE)
+            stopping.wait(OUTAGE_PAUSE)
+            continue
         finally:
             db.session.remove()  # a fresh session per pass: nothing kept between them
         if done + not_done == 0:

@@ -1,10 +1,12 @@
 """Recording tasks in the caller's transaction, and running them once it has committed.
 
-Tasks written by a transaction are remembered in its session's `info`; when that session
-commits they become due for `dispatch_committed` (run in-process after the request or the
-CLI command), and when it rolls back they are forgotten with the rows. Each run claims its
-row with one conditional update, so a task is carried out by one runner at a time, and is
-marked done in the same transaction as what its handler wrote."""
+In production the worker (`flask mall outbox work`) runs them with `run_due`. Where requests
+run their own (OUTBOX_DISPATCH_AFTER_REQUEST), tasks written by a transaction are remembered
+in its session's `info`; when that session commits they become due for
+`dispatch_committed` (run in-process after the request or the CLI command), and when it
+rolls back they are forgotten with the rows. Each run claims its rows with one conditional
+update, so a task is carried out by one runner at a time, and is marked done in the same
+transaction as what its handler wrote."""
 
 from __future__ import annotations
 

@@ -173,3 +173,19 @@ def test_the_worker_process_carries_out_tasks_as_they_come_and_stops_on_sigterm(
     tasks = db.session.scalars(select(OutboxTask)).all()
     assert [(task.state, task.attempts) for task in tasks] == [(TaskState.DONE, 1)] * 2
     assert _mail_count() == 2
+
+
+def test_the_worker_outlives_a_database_it_cannot_reach(tmp_path):
+    """An outage is logged once per pause, not a traceback per poll, and SIGTERM still ends
+    the worker cleanly while it waits."""
+    unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'mall.sqlite3'}"
+    env = {**os.environ, "MALL_DATABASE_URL": unreachable, "PYTHONPATH": str(ROOT)}
+    worker = subprocess.Popen(  # noqa: S603 - this venv's flask, fixed arguments
+        [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "mall", "outbox",
+         "work", "--poll", "0.05"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)  # forty polls' time
+    worker.terminate()
+    _out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert err.count("the database failed") == 1
+    assert "outbox worker: stopped" in err

@@ -33,6 +33,28 @@ def _mail_count() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboxMessage))
 
 
+def _sent(subject: str) -> bool:
+    """Whether the worker has sent it; the look's transaction ends at once. Outside a
+    request a SQLite session begins `BEGIN IMMEDIATE`: a look left open would hold the write
+    lock, and the worker's next pass would wait for it in SQLite's busy handler, where
+    Python cannot run its SIGTERM handler."""
+    try:
+        return subject in db.session.scalars(select(OutboxMessage.subject)).all()
+    finally:
+        db.session.rollback()
+
+
+def _stop(worker: subprocess.Popen[str]) -> str:
+    """SIGTERM, as a supervisor stops it; its standard error. Killed if it lingers, so a
+    failing test leaves no process behind."""
+    worker.terminate()
+    try:
+        return worker.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        return worker.communicate()[1]
+
+
 def test_mail_leaves_once_after_the_commit(app):
     with app.test_request_context():
         send_mail("ana@example.org", "Order placed", "RF18 …")
@@ -159,14 +181,12 @@ def test_the_worker_process_carries_out_tasks_as_they_come_and_stops_on_sigterm(
                 send_mail("ana@example.org", subject, "Body")
                 commit_request(Response(status=303))
             deadline = time.monotonic() + 30
-            while subject not in db.session.scalars(select(OutboxMessage.subject)).all():
+            while not _sent(subject):
                 assert time.monotonic() < deadline, "the worker did not send the mail"
                 assert worker.poll() is None, worker.stderr.read()
-                db.session.rollback()
                 time.sleep(0.05)
     finally:
-        worker.terminate()
-        _out, err = worker.communicate(timeout=30)
+        err = _stop(worker)
     assert worker.returncode == 0, err
     assert "outbox worker: stopped" in err
     db.session.rollback()
@@ -184,8 +204,7 @@ def test_the_worker_outlives_a_database_it_cannot_reach(tmp_path):
         [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "mall", "outbox",
          "work", "--poll", "0.05"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     time.sleep(2)  # forty polls' time
-    worker.terminate()
-    _out, err = worker.communicate(timeout=30)
+    err = _stop(worker)
     assert worker.returncode == 0, err
     assert err.count("the database failed") == 1
     assert "outbox worker: stopped" in err

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from mall.catalogue.models import Issue
 from mall.catalogue.search import SearchQuery, search_issues
@@ -30,3 +31,18 @@ def test_seed_bench_grows_the_demo_into_a_searchable_catalogue(app):
     again = runner.invoke(args=["mall", "seed-bench", "--issues", "10"])
     assert again.exit_code != 0
     assert "already holds 300 bench issues" in again.output
+
+
+def test_the_full_text_index_is_the_migrations_after_a_bulk_load(app):
+    """On PostgreSQL the load sets the GIN index aside and builds it again after: the same
+    index, by name and definition, is there for the app's searches."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's FTS5 index is kept during the load")
+    indexes = text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'issue_fts'"
+                   " ORDER BY indexname")
+    before = db.session.execute(indexes).all()
+    assert any(" USING gin " in definition for _name, definition in before)
+    db.session.rollback()
+    result = app.test_cli_runner().invoke(args=["mall", "seed-bench", "--issues", "50"])
+    assert result.exit_code == 0, result.output
+    assert db.session.execute(indexes).all() == before

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Hashable
 
 from flask import Flask, request, url_for
+from markupsafe import Markup
 
 from mall.catalogue.cards import issue_cards
 from mall.catalogue.labels import LABELS as CATALOGUE_LABELS
 from mall.content.markdown import render_markdown
+from mall.i18n import page_locale
+from mall.memo import memoized
 from mall.onboarding.labels import LABELS as ONBOARDING_LABELS
 from mall.settlement.labels import LABELS as SETTLEMENT_LABELS
 
@@ -16,6 +20,7 @@ from mall.settlement.labels import LABELS as SETTLEMENT_LABELS
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["issue_cards"] = issue_cards
+    app.jinja_env.globals["kept"] = kept
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label
@@ -33,6 +38,17 @@ def page_url(number: int) -> str:
     args = request.args.to_dict()
     args["page"] = str(number)
     return url_for(request.endpoint or "portal.home", **(request.view_args or {}), **args)
+
+
+def kept(name: str, *key: Hashable, caller: Callable[[], Markup]) -> Markup:
+    """What a `{% call kept(name) %}…{% endcall %}` block of the layout renders, drawn once
+    per worker, site (scheme and host: its links) and language, and `key`, while the
+    catalogue holds (`mall.memo`; posts are part of it). For the parts of every page that
+    no visitor changes (a shop's header and footer): their translations and links were an
+    eighth of a storefront catalogue page's instructions. Nothing of the visitor goes in one (no CSRF token, cart
+    or account), nor of the request but what `key` names."""
+    return memoized(f"kept:{name}", (request.host_url, str(page_locale()), *key),
+                    ("catalogue",), caller)
 
 
 def paragraphs(text: str) -> list[tuple[str, str]]:

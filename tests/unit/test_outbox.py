@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -44,15 +45,48 @@ def _sent(subject: str) -> bool:
         db.session.rollback()
 
 
-def _stop(worker: subprocess.Popen[str]) -> str:
-    """SIGTERM, as a supervisor stops it; its standard error. Killed if it lingers, so a
-    failing test leaves no process behind."""
-    worker.terminate()
-    try:
-        return worker.communicate(timeout=30)[1]
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        return worker.communicate()[1]
+class _Worker:
+    """`flask mall outbox work` as a process of its own, its standard error read as it comes
+    (a thread), so that a test can wait for what it writes."""
+
+    def __init__(self, database_url: str, poll: float) -> None:
+        env = {**os.environ, "MALL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(  # noqa: S603 - this venv's flask, fixed arguments
+            [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "mall", "outbox",
+             "work", "--poll", str(poll)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        self._lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:  # type: ignore[union-attr]
+            self._lines.append(line)
+
+    @property
+    def err(self) -> str:
+        return "".join(self._lines)
+
+    def wait_for(self, text: str) -> None:
+        """Until the worker has written `text`: its first line says its SIGTERM handler is
+        in place (a SIGTERM while it starts would kill it, as it would any process)."""
+        deadline = time.monotonic() + 30
+        while text not in self.err:
+            assert self.process.poll() is None, self.err
+            assert time.monotonic() < deadline, f"the worker did not write {text!r}: {self.err}"
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        """SIGTERM, as a supervisor stops it; its exit code. Killed if it lingers, so a
+        failing test leaves no process behind."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=30)
+        self.process.stderr.close()  # type: ignore[union-attr]
+        return self.process.returncode
 
 
 def test_mail_leaves_once_after_the_commit(app):
@@ -171,10 +205,7 @@ def test_the_worker_process_carries_out_tasks_as_they_come_and_stops_on_sigterm(
     """Production's `flask mall outbox work`, a process of its own beside gunicorn: it does
     what requests commit, within a poll, and ends cleanly when its supervisor stops it."""
     monkeypatch.setitem(app.config, "OUTBOX_DISPATCH_AFTER_REQUEST", False)
-    env = {**os.environ, "MALL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen(  # noqa: S603 - this venv's flask, fixed arguments
-        [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "mall", "outbox",
-         "work", "--poll", "0.1"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    worker = _Worker(database_url, poll=0.1)
     try:
         for subject in ("First", "Second"):
             with app.test_request_context():
@@ -183,12 +214,12 @@ def test_the_worker_process_carries_out_tasks_as_they_come_and_stops_on_sigterm(
             deadline = time.monotonic() + 30
             while not _sent(subject):
                 assert time.monotonic() < deadline, "the worker did not send the mail"
-                assert worker.poll() is None, worker.stderr.read()
+                assert worker.process.poll() is None, worker.err
                 time.sleep(0.05)
     finally:
-        err = _stop(worker)
-    assert worker.returncode == 0, err
-    assert "outbox worker: stopped" in err
+        returncode = worker.stop()
+    assert returncode == 0, worker.err
+    assert "outbox worker: stopped" in worker.err
     db.session.rollback()
     tasks = db.session.scalars(select(OutboxTask)).all()
     assert [(task.state, task.attempts) for task in tasks] == [(TaskState.DONE, 1)] * 2
@@ -198,13 +229,13 @@ def test_the_worker_process_carries_out_tasks_as_they_come_and_stops_on_sigterm(
 def test_the_worker_outlives_a_database_it_cannot_reach(tmp_path):
     """An outage is logged once per pause, not a traceback per poll, and SIGTERM still ends
     the worker cleanly while it waits."""
-    unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'mall.sqlite3'}"
-    env = {**os.environ, "MALL_DATABASE_URL": unreachable, "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen(  # noqa: S603 - this venv's flask, fixed arguments
-        [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "mall", "outbox",
-         "work", "--poll", "0.05"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    time.sleep(2)  # forty polls' time
-    err = _stop(worker)
-    assert worker.returncode == 0, err
-    assert err.count("the database failed") == 1
-    assert "outbox worker: stopped" in err
+    worker = _Worker(f"sqlite:///{tmp_path / 'no-such-folder' / 'mall.sqlite3'}", poll=0.05)
+    try:
+        worker.wait_for("looking for due tasks")
+        worker.wait_for("the database failed")
+        time.sleep(1)  # twenty polls' time
+    finally:
+        returncode = worker.stop()
+    assert returncode == 0, worker.err
+    assert worker.err.count("the database failed") == 1
+    assert "outbox worker: stopped" in worker.err

@@ -8,7 +8,7 @@ price needs it, so a page's query count does not grow with the number of prices 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name, get_territory_currencies
@@ -136,23 +136,32 @@ MAX_DRAWN_PRICES = 20_000
 
 @bp.app_template_filter("price")
 def price_filter(money: Money) -> Markup:
-    """`UYU 15.00`, followed by `≈ €0.32` when the buyer reads prices in another currency.
+    """`UYU 15.00`, followed by `≈ €0.32` when the buyer reads prices in another currency."""
+    return price_drawer()(money)
 
-    A listing draws 24 prices, mostly the same few amounts across pages and visitors: each
-    is drawn once per worker, locale and display currency while the rates hold (a Babel
-    format, a conversion and a translation were a third of a listing's cost)."""
+
+def price_drawer() -> Callable[[Money], Markup]:
+    """`price_filter` for the prices of one page: the reader's locale and currency, and
+    their drawn prices, looked up once (a listing's cards draw 24).
+
+    A listing draws mostly the same few amounts across pages and visitors: each is drawn
+    once per worker, locale and display currency while the rates hold (a Babel format, a
+    conversion and a translation were a third of a listing's cost)."""
     locale = formatting_locale()
     if not has_request_context():  # a mail or a PDF: no reader whose currency we know
-        return Markup.escape(format_money(money, locale))
-    target = display_currency()
+        return lambda money: Markup.escape(format_money(money, locale))
     drawn: dict[Money, Markup] = memoized(
-        "prices", (str(locale), str(page_locale()), target), ("rates",), dict)
-    found = drawn.get(money)
-    if found is None:
-        if len(drawn) >= MAX_DRAWN_PRICES:
-            drawn.clear()
-        found = drawn[money] = _draw_price(money, locale)
-    return found
+        "prices", (str(locale), str(page_locale()), display_currency()), ("rates",), dict)
+
+    def draw(money: Money) -> Markup:
+        found = drawn.get(money)
+        if found is None:
+            if len(drawn) >= MAX_DRAWN_PRICES:
+                drawn.clear()
+            found = drawn[money] = _draw_price(money, locale)
+        return found
+
+    return draw
 
 
 def _draw_price(money: Money, locale: Locale) -> Markup:

@@ -187,12 +187,16 @@ def page_language() -> str:
     return locale.language if locale is not None else "en"
 
 
-def in_language(values: Mapping[str, str] | None) -> tuple[str, str]:
-    """A {locale: text} mapping's text in the page's language, else English, else whatever
-    language it was written in; with the language it is in."""
+def in_language(
+    values: Mapping[str, str] | None, page: str | None = None
+) -> tuple[str, str]:
+    """A {locale: text} mapping's text in the page's language (`page`, when the caller has
+    it already: a listing asks for each card), else English, else whatever language it was
+    written in; with the language it is in."""
+    page = page or page_language()
     if not values:
-        return "", page_language()
-    for code in (page_language(), "en"):
+        return "", page
+    for code in (page, "en"):
         if values.get(code):
             return values[code], code
     return next((text, code) for code, text in values.items())

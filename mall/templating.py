@@ -45,8 +45,8 @@ def kept(name: str, *key: Hashable, caller: Callable[[], Markup]) -> Markup:
     per worker, site (scheme and host: its links) and language, and `key`, while the
     catalogue holds (`mall.memo`; posts are part of it). For the parts of every page that
     no visitor changes (a shop's header and footer): their translations and links were an
-    eighth of a storefront catalogue page's instructions. Nothing of the visitor goes in one (no CSRF token, cart
-    or account), nor of the request but what `key` names."""
+    eighth of a storefront catalogue page's instructions. Nothing of the visitor goes in
+    one (no CSRF token, cart or account), nor of the request but what `key` names."""
     return memoized(f"kept:{name}", (request.host_url, str(page_locale()), *key),
                     ("catalogue",), caller)
 

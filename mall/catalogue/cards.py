@@ -8,7 +8,7 @@ each card's URLs with `url_for` and its texts with a gettext and a Babel call ap
 the rest of a page's cost: the URLs differ only by an issue's slug or id and its post's
 code, so each route is built once per page with placeholders and filled in per card; the
 date and price texts are made once per value and locale (prices once per worker too,
-`mall.currency.price_filter`)."""
+`mall.currency.price_drawer`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from sqlalchemy import Row, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Issue, Product
-from mall.currency import price_filter
+from mall.currency import price_drawer
 from mall.i18n import country_name, in_language, page_language, page_locale
 from mall.i18n import translate as _
 from mall.money import Money
@@ -124,12 +124,13 @@ def issue_cards(rows: Iterable[Row[Any]], show_post: bool = False) -> list[Issue
     locale = str(page_locale() or "en")
     page = page_language()
     from_text = escape(_("from %(price)s"))
+    price = price_drawer()
     cards = []
     for row in rows:
         code = row.post_code
         if code not in links:
             links[code] = elsewhere.replace(_CODE, code)
-        title, language = in_language(row.title)
+        title, language = in_language(row.title, page)
         cards.append(IssueCard(
             link=links[code].replace(_SLUG, row.slug),
             picture=(photo.replace(_SLUG, f"{row.image_key}-320.jpg") if row.image_key
@@ -137,10 +138,10 @@ def issue_cards(rows: Iterable[Row[Any]], show_post: bool = False) -> list[Issue
             photo=bool(row.image_key),
             title=title,
             title_lang=language if language != page else "",
-            country=country_name(code) if show_post else "",
+            country=country_name(code, page) if show_post else "",
             date_iso=row.issue_date.isoformat(),
             date_text=_medium_date(row.issue_date, locale),
-            from_price=(from_text % {"price": price_filter(Money(row.from_minor, row.currency))}
+            from_price=(from_text % {"price": price(Money(row.from_minor, row.currency))}
                         if row.from_minor is not None else None),
         ))
     return cards

@@ -479,9 +479,18 @@ def _report(result: Run, row: Row) -> None:
 
 
 def code_version() -> str:
-    done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,  # noqa: S607
-                          capture_output=True, text=True, check=False)
-    return done.stdout.strip() or "unknown"
+    """The commit measured, "-dirty" when code differs from it: not the results of an earlier
+    run of the same day, which this run writes over."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True,  # noqa: S603, S607
+                              text=True, check=False).stdout.strip()
+
+    commit = git("describe", "--always")
+    if not commit:
+        return "unknown"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                  f":!{RESULTS.relative_to(ROOT)}")
+    return f"{commit}-dirty" if changed else commit
 
 
 def table(result: Run) -> str:

@@ -8,10 +8,12 @@ rare — so full-text search sees the selectivity of a real catalogue. The gener
 deterministic: the same N and seed give the same catalogue, and the words the benchmark
 searches for (`COMMON_WORD`, `RARE_WORD`, `SECOND_WORD`) are known in advance.
 
-Rows go in with SQLAlchemy Core in batches (one executemany per table and batch), not through
-the ORM. The search text is written by the app's own `issue_document` into `issue_search`;
-the database keeps the rest as it does for the app (SQLite's FTS5 triggers, PostgreSQL's GIN
-index)."""
+Rows go in in batches, not through the ORM: one executemany per table and batch, or on
+PostgreSQL one COPY (`_insert`). The search text is written by the app's own
+`issue_document` into `issue_search`; the database keeps the rest as it does for the app
+(SQLite's FTS5 triggers, PostgreSQL's trigger into `issue_fts`), except that PostgreSQL's GIN
+index is built once after the load rather than row by row
+(`_full_text_index_set_aside`)."""
 
 from __future__ import annotations
 

@@ -95,8 +95,9 @@ class QuickLabel(Label):
         else:
             kwargs.setdefault("for", self.field_id)
         attributes = quick_html_params(**kwargs)
-        attributes = f" {attributes}" if attributes else Markup("")
-        return Markup(f"<label{attributes}>{escape(text or self.text)}</label>")  # noqa: S704
+        space = " " if attributes else ""
+        return Markup(  # noqa: S704 - attributes and text escaped
+            f"<label{space}{attributes}>{escape(text or self.text)}</label>")
 
 
 @functools.cache
@@ -138,7 +139,7 @@ class QuickSelect(Select):
 _QUICK_SELECT = QuickSelect()
 
 
-def _with_plain_text(field: Any) -> Any:
+def _mall_field(field: Any) -> Any:
     """Every field as bound to a form: text refused with control characters; its label,
     inputs and menus drawn by the quick widgets above."""
     if isinstance(field, StringField):
@@ -158,7 +159,7 @@ class MallForm(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-            return _with_plain_text(super().bind_field(form, unbound_field, options))
+            return _mall_field(super().bind_field(form, unbound_field, options))
 
 
 class MallQueryForm(Form):
@@ -166,4 +167,4 @@ class MallQueryForm(Form):
 
     class Meta(Form.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-            return _with_plain_text(super().bind_field(form, unbound_field, options))
+            return _mall_field(super().bind_field(form, unbound_field, options))

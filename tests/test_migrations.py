@@ -115,3 +115,43 @@ def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_year_word_is_added_to_issues_indexed_before_it_and_removed_again(
+        scratch_url: str) -> None:
+    """Migration 0021 writes each issue's year into the text indexed before it, so a search
+    filtered by year (which narrows the index by that word) still finds them."""
+    from datetime import date
+
+    from mall.catalogue.models import Issue
+    from mall.catalogue.search import IssueSearch, SearchQuery, search_issues
+    from mall.columns import utcnow
+    from mall.posts.models import Post, PostStatus
+
+    app = create_app(TestConfig, DATABASE_URL=scratch_url)
+    init_migrations(app)
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="20261205_0020")
+            post = Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
+                        country_name={"en": "Uruguay"}, default_locale="es",
+                        locales=["es"], currency="UYU", status=PostStatus.LIVE)
+            issue = Issue(post=post, slug="aves", title={"en": "Birds"},
+                          issue_date=date(2020, 1, 1), published_at=utcnow())
+            db.session.add(issue)
+            db.session.flush()
+            # As `issue_document` wrote it before: no year.
+            db.session.add(IssueSearch(issue_id=issue.id, heading="birds bird", body="uy"))
+            db.session.commit()
+
+            flask_migrate.upgrade()
+            assert db.session.get(IssueSearch, issue.id).body == "uy 2020"
+            found = search_issues(db.session, SearchQuery(words="birds", year=2020))
+            assert [found_issue.slug for found_issue in found.items] == ["aves"]
+            db.session.remove()
+
+            flask_migrate.downgrade(revision="20261205_0020")
+            assert db.session.get(IssueSearch, issue.id).body == "uy"
+        finally:
+            db.session.remove()
+            db.engine.dispose()

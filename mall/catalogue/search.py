@@ -14,7 +14,8 @@ in a catalogue of 1,000 issues as in one of 200,000.
 
 Only the text is copied into the index. Filters (country, theme, year, format, live posts)
 read the catalogue tables themselves, so a new product or a post that is suspended shows in
-search at once, without re-indexing.
+search at once, without re-indexing. An issue's post code and year are in its text too, so
+that the index narrows a search by country or year before those exact filters decide.
 
 The text is folded in Python before it reaches either backend (lower case, Latin accents
 removed, punctuation turned into spaces), and a visitor's words go through the same folding,
@@ -127,6 +128,8 @@ def issue_document(issue: Issue) -> tuple[str, str]:
         *((language, country_name(post.code, language)) for language in COUNTRY_LANGUAGES),
         *post.name.items(),
         (None, post.code),
+        # "olympic 2016" finds the games' issues, and a year's filter narrows the index.
+        (None, str(issue.issue_date.year)),
     ]
     for theme in issue.themes:
         body += [(None, theme.slug), *theme.name.items()]
@@ -325,13 +328,17 @@ def whole_words(session: Session, terms: Sequence[str]) -> set[str]:
 MAX_KNOWN_WORDS = 20_000
 
 
-def country_word(query: SearchQuery | None) -> str | None:
-    """The word every match of a country's (or a storefront's) search holds: its post's
-    code, which every issue's body holds (`issue_document`). Both backends narrow the
-    full-text query itself by it; the exact filter on the catalogue still decides, and drops
-    the rare issue that only uses the word."""
-    code = search_terms(query.country or "") if query is not None else []
-    return code[0] if code else None
+def facet_words(query: SearchQuery | None) -> list[str]:
+    """Words every match of a filtered search holds in its body: the post's code (a
+    storefront's own, too) and the year, both written into every issue's body
+    (`issue_document`). Both backends narrow the full-text query itself by them, so the
+    index intersects their lists with the words' instead of handing every match of a
+    common word to the join; the exact filters on the catalogue still decide, and drop the
+    rare issue that only uses the word in its text."""
+    if query is None:
+        return []
+    code = search_terms(query.country or "")
+    return code[:1] + ([str(query.year)] if query.year is not None else [])
 
 
 class SQLiteBackend:
@@ -339,13 +346,13 @@ class SQLiteBackend:
 
     The MATCH is a materialized CTE that SQLite scans once, before the joins: left to the
     planner, it puts the MATCH in the inner loop of a filtered or storefront search, one
-    probe per issue of the post. A country (a storefront's own, too) narrows the MATCH
-    itself (`country_word`). Unless other filters narrow the results, FTS5 itself
+    probe per issue of the post. A country (a storefront's own, too) and a year narrow the
+    MATCH itself (`facet_words`). Unless other filters narrow the results, FTS5 itself
     keeps the RANK_WINDOW newest matches, so only those are scored and joined (a few of them
     may then be another country's); with filters, every match is joined, once.
 
     The score (`words_found`) is read from FTS5's own lists: for each word, the issues whose
-    heading holds it (of the country, if one is asked), from the oldest match on."""
+    heading holds it (with the facets asked), from the oldest match on."""
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 
@@ -356,12 +363,11 @@ class SQLiteBackend:
         for prefix, forms in _alternatives(terms, typing):
             phrases = ([f'"{prefix}"*'] if prefix else []) + [f'"{form}"' for form in forms]
             groups.append(f"({' OR '.join(phrases)})")
-        code = country_word(query)
-        # The country narrows each word's heading list as it narrows the matches.
-        country = f' AND body : "{code}"' if code else ""
+        # The facets narrow each word's heading list as they narrow the matches.
+        facets = "".join(f' AND body : "{word}"' for word in facet_words(query))
         rowid = self._fts.c.rowid
         found = select(rowid.label("issue_id")).where(
-            self._match(f"({' AND '.join(groups)}){country}"))
+            self._match(f"({' AND '.join(groups)}){facets}"))
         if query is None or not query.filtered:
             # The newest RANK_WINDOW matches, read in the index's own order.
             found = found.order_by(rowid.desc()).limit(RANK_WINDOW)
@@ -369,7 +375,7 @@ class SQLiteBackend:
         oldest = select(func.min(found_cte.c.issue_id)).scalar_subquery()
         in_heading = [
             found_cte.c.issue_id.in_(
-                select(rowid).where(self._match(f"heading : {group}{country}"),
+                select(rowid).where(self._match(f"heading : {group}{facets}"),
                                     rowid >= oldest))
             for group in groups
         ]
@@ -395,8 +401,8 @@ class PostgreSQLBackend:
     """The vector of migration 20261204_0014, stored in `issue_fts` (heading weighted A,
     body B, 'simple' because documents mix languages and are folded and stemmed already),
     scored (`words_found`) by matching each word against the heading's lexemes in the stored
-    vector, without parsing the text again. A country (a storefront's own, too) narrows the
-    indexed query itself (`country_word`), as on SQLite: GIN intersects the code's entries
+    vector, without parsing the text again. A country (a storefront's own, too) and a year
+    narrow the indexed query itself (`facet_words`), as on SQLite: GIN intersects their entries
     with the words', and the window holds that post's matches."""
 
     _simple = literal_column("'simple'::regconfig")
@@ -413,9 +419,7 @@ class PostgreSQLBackend:
             # The same lexemes, matched only where the heading (weight A) holds them.
             headings.append(" | ".join(
                 ([f"'{prefix}':*A"] if prefix else []) + [f"'{form}':A" for form in forms]))
-        code = country_word(query)
-        if code:
-            groups.append(f"'{code}'")
+        groups += [f"'{word}'" for word in facet_words(query)]
         document = self._fts.c.document
         score = words_found([document.op("@@")(self._query(heading)) for heading in headings])
         statement = select(self._fts.c.issue_id, score.label("score")).where(

@@ -273,7 +273,8 @@ def _rows(
                 product_id += 1
             heading, body = issue_document(SimpleNamespace(  # type: ignore[arg-type]
                 post=post, title=title, description=description, wns_numbers=wns,
-                designer=designer, printer=printer, themes=sorted(chosen, key=lambda t: t.slug),
+                designer=designer, printer=printer, issue_date=issue_date,
+                themes=sorted(chosen, key=lambda t: t.slug),
             ))
             search.append({"issue_id": issue_id, "heading": heading, "body": body})
             issue_id += 1

@@ -226,6 +226,7 @@ def test_words_ignore_case_and_accents_and_rank_titles_first(catalogue):
         ("nederland vogels", ["Vogels"]),  # the post's country
         ("aves", ["Humedales del Este"]),
         ("carnival", ["Carnaval"]),  # its theme
+        ("aves 2018", ["Humedales del Este"]),  # its year
     ],
 )
 def test_an_issue_is_found_by_every_word_about_it(catalogue, words, found):
@@ -319,10 +320,35 @@ def test_without_words_every_issue_matches_newest_first(catalogue):
         (SearchQuery(format=ProductFormat.SET, country="uy"), ["Carnaval"]),
         (SearchQuery(words="humedales", theme="carnival"), ["Carnaval"]),
         (SearchQuery(year=2017), []),
+        (SearchQuery(words="humedales", year=2019), ["Carnaval"]),
+        (SearchQuery(words="humedales", year=2018, country="uy"), ["Humedales del Este"]),
     ],
 )
 def test_filters_combine(catalogue, query, found):
     assert _titles(query) == found
+
+
+def test_a_year_in_the_text_does_not_pass_the_year_filter(make_post, make_issue):
+    """The year narrows the index's query, but the issue's own date decides: a 2014 issue
+    that names 2015 is found by the word, never by the filter."""
+    post = make_post("nl")
+    make_issue(post, title={"en": "Games"}, description={"en": "For the 2015 games."},
+               issue_date=date(2014, 6, 1))
+    make_issue(post, title={"en": "Games again"}, issue_date=date(2015, 6, 1))
+    rebuild_index(db.session)
+    db.session.commit()
+    assert _titles(SearchQuery(words="games 2015")) == ["Games again", "Games"]
+    assert _titles(SearchQuery(words="games", year=2015)) == ["Games again"]
+    assert _titles(SearchQuery(words="games", year=2014, country="nl")) == ["Games"]
+
+
+def test_a_new_date_moves_an_issue_to_its_year(catalogue):
+    issue = catalogue["carnaval"]
+    issue.issue_date = date(2021, 2, 1)
+    index_issues(db.session, [issue])
+    db.session.commit()
+    assert _titles(SearchQuery(words="murgas", year=2021)) == ["Carnaval"]
+    assert _titles(SearchQuery(words="murgas", year=2019)) == []
 
 
 def test_a_storefront_search_sees_only_its_post(catalogue):

@@ -1,7 +1,9 @@
 """Engine set-up that differs by dialect. SQLite is the embedded default, so it must behave
 like a real transactional database: foreign keys on, and write transactions that take the
 write lock up front, so that concurrent checkouts queue instead of failing mid-way. On
-PostgreSQL, a statement whose plan depends on its values is never prepared.
+PostgreSQL, a statement whose plan depends on its values is never prepared, and the planner
+costs pages read out of order as a server with its data in memory or on SSD reads them
+(`POSTGRESQL_RANDOM_PAGE_COST`).
 
 A request that only reads (`transaction.reads_only`: a GET, HEAD or OPTIONS whose view does
 not declare that it writes) begins a deferred transaction instead: in WAL mode any number of
@@ -16,7 +18,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from mall import transaction
@@ -27,11 +29,19 @@ _listening = False
 def configure(app: Flask) -> None:
     """Listen once per process; each listener acts on its own database's connections."""
     global _listening
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Copies, never the config class's own dicts: another app may use another database.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    # Copies, never the config class's own dicts: another app may use another database.
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    connect_args = dict(options.get("connect_args", {}))
+    if url.get_backend_name() == "sqlite":
+        connect_args.setdefault("timeout", 30)
+    cost = app.config.get("POSTGRESQL_RANDOM_PAGE_COST")
+    if url.get_backend_name() == "postgresql" and cost not in (None, ""):
+        # libpq's startup options, after any the URL gives (a schema's search_path).
+        given = connect_args.get("options", url.query.get("options", ""))
+        connect_args["options"] = f"{given} -c random_page_cost={float(cost)}".strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not _listening:
         event.listen(Engine, "connect", _sqlite_connect)
         event.listen(Engine, "begin", _sqlite_begin)

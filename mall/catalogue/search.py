@@ -401,12 +401,18 @@ class PostgreSQLBackend:
     """The vector of migration 20261204_0014, stored in `issue_fts` (heading weighted A,
     body B, 'simple' because documents mix languages and are folded and stemmed already),
     scored (`words_found`) by matching each word against the heading's lexemes in the stored
-    vector, without parsing the text again. A country (a storefront's own, too) and a year
-    narrow the indexed query itself (`facet_words`), as on SQLite: GIN intersects their entries
-    with the words', and the window holds that post's matches."""
+    vector, without parsing the text again.
+
+    Unless filters narrow the results, the newest RANK_WINDOW matches are kept as the
+    vectors are read, before the catalogue is joined, as on SQLite: PostgreSQL walks the
+    vectors newest first and stops at the window (or, for a rare word, lets GIN find its few
+    matches), and a country's (a storefront's) are read from its post's own, by the
+    `(post_id, issue_id)` index of migration 0022. With filters, a country and a year narrow
+    the indexed query itself (`facet_words`): GIN intersects their entries with the words',
+    and every such match is joined, once."""
 
     _simple = literal_column("'simple'::regconfig")
-    _fts = table("issue_fts", column("issue_id"), column("document"))
+    _fts = table("issue_fts", column("issue_id"), column("post_id"), column("document"))
 
     def matches(
         self, terms: Sequence[str], query: SearchQuery | None = None, typing: bool = True
@@ -419,12 +425,23 @@ class PostgreSQLBackend:
             # The same lexemes, matched only where the heading (weight A) holds them.
             headings.append(" | ".join(
                 ([f"'{prefix}':*A"] if prefix else []) + [f"'{form}':A" for form in forms]))
-        groups += [f"'{word}'" for word in facet_words(query)]
+        windowed = query is None or not query.filtered
+        facets = facet_words(query)
+        # A country's (a storefront's) newest matches are read from its post's vectors,
+        # newest first by the (post, issue) index; filtered further, GIN narrows by its code.
+        by_post = windowed and bool(facets)
+        groups += [f"'{word}'" for word in ([] if by_post else facets)]
         document = self._fts.c.document
         score = words_found([document.op("@@")(self._query(heading)) for heading in headings])
-        statement = select(self._fts.c.issue_id, score.label("score")).where(
+        issue_id = self._fts.c.issue_id
+        statement = select(issue_id, score.label("score")).where(
             document.op("@@")(self._query(" & ".join(groups)))
         )
+        if by_post:
+            statement = statement.where(self._fts.c.post_id == select(Post.id).where(
+                Post.code == facets[0]).scalar_subquery())
+        if windowed:
+            statement = statement.order_by(issue_id.desc()).limit(RANK_WINDOW)
         return statement.subquery("matches")
 
     def _query(self, text: str) -> Any:

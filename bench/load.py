@@ -163,13 +163,14 @@ class Catalogue:
     add_products: list[int]
     order_products: dict[str, list[int]]
     rare_word: str
+    scarce_word: str
 
 
 def read_catalogue(app: Any) -> Catalogue:
     from sqlalchemy import func, select
 
     from mall.catalogue.models import Issue, Product
-    from mall.demo.bench_seed import SLUG_PREFIX, rare_word
+    from mall.demo.bench_seed import SCARCE_RANK, SLUG_PREFIX, english_words, rare_word
     from mall.extensions import db
     from mall.posts.models import Post
 
@@ -198,7 +199,8 @@ def read_catalogue(app: Any) -> Catalogue:
             cart_products=products("uy", 2) + products("nl", 2) + products("bw", 1),
             add_products=[p for code in demo for p in products(code, 40)],
             order_products={code: products(code, 60) for code in demo},
-            rare_word=rare_word(),
+            rare_word=rare_word(db.session),
+            scarce_word=english_words()[SCARCE_RANK],
         )
 
 
@@ -244,6 +246,8 @@ def pages(catalogue: Catalogue, http: Callable[[], Browser], work: Path) -> list
         Page("issue page", shop, f"/issues/{catalogue.issue_slug}", target=True),
         Page(f"search, common word ({common})", portal, search({"q": common}), target=True),
         Page(f"search, rare word ({rare})", portal, search({"q": rare})),
+        Page(f"search, word in 1 issue of 200 ({catalogue.scarce_word})", portal,
+             search({"q": catalogue.scarce_word})),
         Page(f"search, two words ({common} {SECOND_WORD})", portal,
              search({"q": f"{common} {SECOND_WORD}"})),
         Page(f"search, filters only (uy, {year})", portal,

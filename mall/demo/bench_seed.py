@@ -6,7 +6,8 @@ spreads N issues over every live post, with products and themes. Titles and desc
 drawn from word lists in five languages with Zipf-like frequencies — a few words common, most
 rare — so full-text search sees the selectivity of a real catalogue. The generator is
 deterministic: the same N and seed give the same catalogue, and the words the benchmark
-searches for (`COMMON_WORD`, `RARE_WORD`, `SECOND_WORD`) are known in advance.
+searches for (`COMMON_WORD`, `SECOND_WORD`, the word of `SCARCE_RANK`) are known in advance,
+and its rare word is found in it (`rare_word`).
 
 Rows go in in batches, not through the ORM: one executemany per table and batch, or on
 PostgreSQL one COPY (`_insert`). The search text is written by the app's own
@@ -43,7 +44,14 @@ from mall.catalogue.models import (
     Theme,
     issue_theme,
 )
-from mall.catalogue.search import IssueSearch, issue_document, learn_spelling, merge_index
+from mall.catalogue.search import (
+    IssueSearch,
+    SearchQuery,
+    issue_document,
+    learn_spelling,
+    merge_index,
+    search_issues,
+)
 from mall.demo.seed import seed
 from mall.extensions import db
 from mall.posts.models import Post, PostStatus
@@ -117,10 +125,12 @@ _SYLLABLES: dict[str, tuple[str, ...]] = {
 VOCABULARY_SIZE = 6000
 ZIPF_EXPONENT = 1.1
 #: The words the benchmark searches for, by rank in the English vocabulary: rank 8 is in
-#: about a fifth of the issues, rank 20 in about a tenth, rank 400 in a fraction of a percent.
+#: about a fifth of the issues, rank 20 in about a tenth, rank 400 in one of 200.
 COMMON_WORD = HEAD_WORDS["en"][8]
 SECOND_WORD = HEAD_WORDS["en"][20]
-RARE_RANK = 400
+SCARCE_RANK = 400
+#: A rare word is one that at most this many issues hold, whatever the catalogue's size.
+RARE_MATCHES = 5
 
 DESIGNERS = ("Ana Souto", "Pieter de Vries", "Claire Morel", "John Whitfield", "Luís Baptista",
              "Mariana Ortiz", "Kenji Sato", "Studio Lumen", "Post design office")
@@ -161,9 +171,36 @@ class Words:
         return rng.choices(self.vocabulary[language], cum_weights=self.weights, k=n)
 
 
-def rare_word(seed_value: int = 1) -> str:
-    """The English word of rank `RARE_RANK` for this seed (the tail is made up per seed)."""
-    return Words.build(random.Random(seed_value)).vocabulary["en"][RARE_RANK]
+def english_words(seed_value: int = 1) -> list[str]:
+    """The English vocabulary for this seed, most frequent first (the tail is made up per
+    seed)."""
+    return Words.build(random.Random(seed_value)).vocabulary["en"]
+
+
+def held_by(session: Session, word: str) -> int:
+    """How many issues a search for `word` finds (up to the search's cap), not counting
+    those of a word it would search instead."""
+    found = search_issues(session, SearchQuery(words=word))
+    return 0 if found.corrected else found.total
+
+
+def rare_word(session: Session, seed_value: int = 1) -> str:
+    """The most frequent English word that at least one and at most RARE_MATCHES issues
+    hold, or the vocabulary's last when every word is held by more (at 200,000 issues its
+    last word is held by some fifty). A word of a fixed rank is held by a fixed share of the
+    issues: rank 400 by 4 of 1,000 and by 1,037 of 200,000, a word of middling frequency
+    there, which the bench searches as well (`SCARCE_RANK`)."""
+    words = english_words(seed_value)
+    low, high = SCARCE_RANK, len(words) - 1
+    while low < high:  # the first rank held by few enough: fewer hold each later word
+        middle = (low + high) // 2
+        if held_by(session, words[middle]) <= RARE_MATCHES:
+            high = middle
+        else:
+            low = middle + 1
+    while low > SCARCE_RANK and not held_by(session, words[low]):  # a word no issue holds
+        low -= 1
+    return words[low]
 
 
 # -- Posts -----------------------------------------------------------------------------------

@@ -8,7 +8,15 @@ from sqlalchemy import func, select, text
 
 from mall.catalogue.models import Issue
 from mall.catalogue.search import SearchQuery, search_issues
-from mall.demo.bench_seed import COMMON_WORD, SLUG_PREFIX, rare_word
+from mall.demo.bench_seed import (
+    COMMON_WORD,
+    RARE_MATCHES,
+    SCARCE_RANK,
+    SLUG_PREFIX,
+    english_words,
+    held_by,
+    rare_word,
+)
 from mall.extensions import db
 from mall.posts.models import Post, PostStatus
 
@@ -25,8 +33,12 @@ def test_seed_bench_grows_the_demo_into_a_searchable_catalogue(app):
     assert (made, live) == (300, 8)
     common = search_issues(db.session, SearchQuery(words=COMMON_WORD))
     assert common.total > 30  # a common word: in a good share of the issues
-    rare = search_issues(db.session, SearchQuery(words=rare_word()))
-    assert 0 < rare.total < common.total
+    rare = rare_word(db.session)
+    assert 0 < held_by(db.session, rare) <= RARE_MATCHES
+    assert held_by(db.session, english_words()[SCARCE_RANK]) < common.total
+    # A word no issue holds: not the count of the word a correction would search instead.
+    assert search_issues(db.session, SearchQuery(words=COMMON_WORD + "x")).corrected
+    assert held_by(db.session, COMMON_WORD + "x") == 0
 
     again = runner.invoke(args=["mall", "seed-bench", "--issues", "10"])
     assert again.exit_code != 0

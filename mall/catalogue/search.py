@@ -427,8 +427,9 @@ class PostgreSQLBackend:
                 ([f"'{prefix}':*A"] if prefix else []) + [f"'{form}':A" for form in forms]))
         windowed = query is None or not query.filtered
         facets = facet_words(query)
-        # A country's (a storefront's) newest matches are read from its post's vectors,
-        # newest first by the (post, issue) index; filtered further, GIN narrows by its code.
+        # Unfiltered, the only facet is a country's code (a year is a filter): its (a
+        # storefront's) newest matches are read from its post's vectors, newest first by the
+        # (post, issue) index. Filtered, GIN narrows by every facet instead.
         by_post = windowed and bool(facets)
         groups += [f"'{word}'" for word in ([] if by_post else facets)]
         document = self._fts.c.document

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from babel.dates import format_date
 from flask import url_for
 from markupsafe import Markup, escape
-from sqlalchemy import Row, Select, func, select, true
+from sqlalchemy import Integer, Row, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
 from mall.catalogue.models import Issue, Product
@@ -65,7 +65,14 @@ def card_page(
 ) -> P:
     """One page of a listing's cards (`card_columns` rows), with the number of issues the
     listing holds, counted up to `cap` ("more than" past it). `keys` selects the listing's
-    issue ids with the columns it is sorted by (`ordering`).
+    issue ids with the columns it is sorted by (`ordering`)."""
+    return read_card_page(session, card_statement(keys, ordering, cap), {}, page, per_page,
+                          cap, page_type)
+
+
+def card_statement(keys: Select[Any], ordering: Ordering, cap: int) -> Select[Any]:
+    """The statement of `card_page`, whose page is bound when it is read (`read_card_page`):
+    a caller may build it once and read every page of every listing of its shape with it.
 
     One query: the page's issues are chosen by their sort keys alone, then only those are
     read for their cards, and one row more than the page, which says whether a next page
@@ -75,12 +82,12 @@ def card_page(
     count and no card, so it costs no second query."""
     chosen = (
         keys.order_by(*ordering(keys.selected_columns))
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+        .limit(bindparam("card_limit", type_=Integer))
+        .offset(bindparam("card_offset", type_=Integer))
         .subquery("page")
     )
     counted = capped_count(keys, cap + 1).subquery("counted")
-    rows = list(session.execute(
+    return (
         select(counted.c.total, *card_columns())
         .select_from(counted)
         .outerjoin(chosen, true())
@@ -89,6 +96,17 @@ def card_page(
         .order_by(*ordering(chosen.c))
         # A search's options, for its plan (`mall.database`).
         .execution_options(**keys.get_execution_options())
+    )
+
+
+def read_card_page(
+    session: Session, statement: Select[Any], values: dict[str, Any], page: int,
+    per_page: int, cap: int, page_type: type[P],
+) -> P:
+    """One page of a `card_statement`, with the `values` its other parameters are bound to."""
+    rows = list(session.execute(
+        statement,
+        {**values, "card_limit": per_page + 1, "card_offset": (page - 1) * per_page},
     ))
     total = rows[0].total
     cards = [row for row in rows if row.id is not None]

@@ -4,6 +4,7 @@ of a shop — price in the buyer's own currency, condition, stock."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -19,10 +20,12 @@ from mall.catalogue.search import (
     Sort,
     rebuild_index,
     search_issues,
+    search_statement,
 )
 from mall.catalogue.words import closest, deletions, distance, document, variants
 from mall.extensions import db
 from mall.money import Money
+from mall.posts.models import Post
 from mall.rates.conversion import load_rate_table
 from mall.rates.services import set_operator_rate
 from tests.support.hosts import PORTAL
@@ -201,6 +204,50 @@ def test_sorts(shelf):
         WHALES, BUTTERFLIES, DILIGENCIA, BALLENA]
     assert _found(words="ballena whale", sort=Sort.NEWEST) == []
     assert _found(words="a", sort=Sort.NEWEST) == [DILIGENCIA, BALLENA]  # años, austral
+
+
+def test_searches_of_one_shape_share_a_statement_and_each_finds_its_own(shelf, make_issue):
+    """A search's statement is built once per shape and its values bound (`search.py`'s
+    `_Shape`): a sweep over every value a search is asked for, two searches differing only
+    by it, finding what each finds alone, from one statement."""
+    uy, nl, ug = (db.session.scalar(select(Post).where(Post.code == code))
+                  for code in ("uy", "nl", "ug"))
+    make_issue(uy, title={"es": "Aves"}, themes=["birds"], issue_date=date(2023, 1, 1))
+    make_issue(nl, title={"nl": "Bloemen"}, themes=["flowers"], issue_date=date(2023, 2, 1))
+    rebuild_index(db.session)
+    db.session.commit()
+    rates = load_rate_table(db.session)
+    set_operator_rate(db.session, "UGX", Decimal("40"), date(2026, 12, 2))
+    dearer_shilling = load_rate_table(db.session)
+    pairs = [
+        ({"words": "butterfly"}, {"words": "whales"}),
+        ({"words": "papillons ouganda"}, {"words": "ballena austral"}),
+        ({"country": "uy"}, {"country": "nl"}),
+        ({"words": "a", "country": "uy", "post_id": uy.id},
+         {"words": "a", "country": "ug", "post_id": ug.id}),
+        ({"theme": "birds"}, {"theme": "flowers"}),
+        ({"year": 2024}, {"year": 2025}),
+        ({"format": ProductFormat.SINGLE}, {"format": ProductFormat.SOUVENIR_SHEET}),
+        ({"condition": Condition.USED}, {"condition": Condition.MINT}),
+        ({"prices": _prices("4", "12")}, {"prices": _prices("1", "4")}),
+        ({"sort": Sort.PRICE_LOW, "rates": rates},
+         {"sort": Sort.PRICE_LOW, "rates": dearer_shilling}),
+        ({"page": 1, "per_page": 2}, {"page": 2, "per_page": 2}),
+        ({"per_page": 1}, {"per_page": 3}),
+    ]
+    varied = {name for first, second in pairs for name in first
+              if first[name] != second.get(name)}
+    # Whether stock is asked and how results are sorted change the statement itself.
+    assert varied == {field.name for field in fields(SearchQuery)} - {"in_stock", "sort"}
+    for first, second in pairs:
+        alone = []
+        for asked in (first, second):
+            search_statement.cache_clear()
+            alone.append(_found(**asked))
+        assert alone[0] != alone[1], (first, second)
+        search_statement.cache_clear()
+        assert [_found(**first), _found(**second)] == alone, (first, second)
+        assert search_statement.cache_info().currsize == 1, (first, second)
 
 
 def test_searching_costs_the_same_queries_whatever_it_asks(shelf, count_queries):

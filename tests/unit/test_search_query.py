@@ -447,7 +447,9 @@ def test_postgresql_search_uses_the_gin_index(catalogue):
     bind = db.session.get_bind()
     if bind.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
-    matches = select(backend_for(db.session).matches(["humedales"]))
+    backend = backend_for(db.session)
+    matches = select(backend.matches(1, windowed=False, by_country=False)).params(
+        backend.values(["humedales"]))
     sql = matches.compile(bind, compile_kwargs={"literal_binds": True})
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     # Sent as written: text() would read the heading's weights (":A") as parameters.

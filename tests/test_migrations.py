@@ -155,3 +155,49 @@ def test_the_year_word_is_added_to_issues_indexed_before_it_and_removed_again(
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_vectors_of_drafts_are_set_aside_and_written_again(scratch_url: str) -> None:
+    """Migration 0023 (PostgreSQL) keeps only published issues' vectors, with their dates;
+    its downgrade writes the drafts' again."""
+    from datetime import date
+
+    from mall.catalogue.models import Issue
+    from mall.catalogue.search import IssueSearch
+    from mall.columns import utcnow
+    from mall.posts.models import Post, PostStatus
+
+    app = create_app(TestConfig, DATABASE_URL=scratch_url)
+    init_migrations(app)
+    with app.app_context():
+        try:
+            if db.engine.dialect.name != "postgresql":
+                pytest.skip("PostgreSQL only: SQLite's FTS5 index holds every issue")
+            flask_migrate.upgrade(revision="20261206_0022")
+            post = Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
+                        country_name={"en": "Uruguay"}, default_locale="es",
+                        locales=["es"], currency="UYU", status=PostStatus.LIVE)
+            published = Issue(post=post, slug="aves", title={"en": "Birds"},
+                              issue_date=date(2020, 1, 1), published_at=utcnow())
+            draft = Issue(post=post, slug="flores", title={"en": "Flowers"},
+                          issue_date=date(2021, 1, 1))
+            db.session.add_all([published, draft])
+            db.session.flush()
+            db.session.add_all([IssueSearch(issue_id=issue.id, heading=word, body="uy")
+                                for issue, word in ((published, "birds"), (draft, "flowers"))])
+            db.session.commit()
+            ids = published.id, draft.id
+            vectors = text("SELECT issue_id FROM issue_fts ORDER BY issue_id")
+            assert db.session.scalars(vectors).all() == list(ids)
+            db.session.remove()
+
+            flask_migrate.upgrade()
+            dated = text("SELECT issue_id, issue_date FROM issue_fts")
+            assert db.session.execute(dated).all() == [(ids[0], date(2020, 1, 1))]
+            db.session.remove()
+
+            flask_migrate.downgrade(revision="20261206_0022")
+            assert db.session.scalars(vectors).all() == list(ids)
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -37,6 +37,7 @@ from flask import current_app
 from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy import (
     ColumnElement,
+    Date,
     ForeignKey,
     FromClause,
     Integer,
@@ -287,6 +288,12 @@ class SearchBackend(Protocol):
         matches are the window; `by_country`: it names a country (a storefront's, too)."""
         ...
 
+    def candidates(self, words: int, windowed: bool, by_country: bool,
+                   conditions: list[ColumnElement[bool]]) -> Select[Any]:
+        """The window: the (id, issue_date, score) of at most RANK_WINDOW of the `matches`
+        that pass `conditions` (the filters, `_conditions`), the newest when more do."""
+        ...
+
     def values(
         self, terms: Sequence[str], query: SearchQuery | None = None, typing: bool = True
     ) -> dict[str, Any]:
@@ -382,6 +389,10 @@ class SQLiteBackend:
         return select(found_cte.c.issue_id, words_found(in_heading).label("score")).subquery(
             "scored")
 
+    def candidates(self, words: int, windowed: bool, by_country: bool,
+                   conditions: list[ColumnElement[bool]]) -> Select[Any]:
+        return _window(self.matches(words, windowed, by_country), conditions)
+
     def values(
         self, terms: Sequence[str], query: SearchQuery | None = None, typing: bool = True
     ) -> dict[str, Any]:
@@ -419,32 +430,46 @@ class PostgreSQLBackend:
     vector, without parsing the text again.
 
     Unless filters narrow the results, the newest RANK_WINDOW matches are kept as the
-    vectors are read, before the catalogue is joined, as on SQLite: PostgreSQL walks the
-    vectors newest first and stops at the window (or, for a rare word, lets GIN find its few
-    matches), and a country's (a storefront's) are read from its post's own, by the
-    `(post_id, issue_id)` index of migration 0022. With filters, a country and a year narrow
-    the indexed query itself (`facet_words`): GIN intersects their entries with the words',
-    and every such match is joined, once."""
+    vectors are read: PostgreSQL walks the vectors newest first and stops at the window (or,
+    for a rare word, lets GIN find its few matches), and a country's (a storefront's) are
+    read from its post's own, by the `(post_id, issue_id)` index of migration 0022. Only
+    published issues have a vector, stored with the issue's post and date (migration 0023),
+    so such a window is made of `issue_fts` alone, without the catalogue. With filters, a
+    country and a year narrow the indexed query itself (`facet_words`): GIN intersects their
+    entries with the words', and every such match is joined to the catalogue, once."""
 
     _simple = literal_column("'simple'::regconfig")
-    _fts = table("issue_fts", column("issue_id"), column("post_id"), column("document"))
+    _fts = table("issue_fts", column("issue_id"), column("post_id"),
+                 column("issue_date", Date), column("document"))
 
     def matches(self, words: int, windowed: bool, by_country: bool) -> FromClause:
-        document = self._fts.c.document
-        score = words_found([document.op("@@")(self._query(f"heading_{i}"))
+        fts = self._fts
+        score = words_found([fts.c.document.op("@@")(self._query(f"heading_{i}"))
                              for i in range(words)])
-        issue_id = self._fts.c.issue_id
-        statement = select(issue_id, score.label("score")).where(
-            document.op("@@")(self._query("words")))
+        statement = select(fts.c.issue_id, fts.c.issue_date, score.label("score")).where(
+            fts.c.document.op("@@")(self._query("words")))
+        if windowed:
+            # Every vector is a published issue's (migration 0023): a live post's is found.
+            statement = statement.where(
+                fts.c.post_id.in_(select(Post.id).where(Post.status == PostStatus.LIVE)))
         if windowed and by_country:
             # Unfiltered, the only facet is a country's code (a year is a filter): its (a
             # storefront's) newest matches are read from its post's vectors, newest first
             # by the (post, issue) index. Filtered, GIN narrows by every facet instead.
-            statement = statement.where(self._fts.c.post_id == select(Post.id).where(
+            statement = statement.where(fts.c.post_id == select(Post.id).where(
                 Post.code == bindparam("country", type_=String)).scalar_subquery())
         if windowed:
-            statement = statement.order_by(issue_id.desc()).limit(RANK_WINDOW)
+            statement = statement.order_by(fts.c.issue_id.desc()).limit(RANK_WINDOW)
         return statement.subquery("matches")
+
+    def candidates(self, words: int, windowed: bool, by_country: bool,
+                   conditions: list[ColumnElement[bool]]) -> Select[Any]:
+        found = self.matches(words, windowed, by_country)
+        if not windowed:
+            return _window(found, conditions)
+        # The window as read from `issue_fts`, which holds all it asks (`matches`): joining
+        # its 1,200 issues to the catalogue cost as much as reading their vectors.
+        return select(found.c.issue_id.label("id"), found.c.issue_date, found.c.score)
 
     def values(
         self, terms: Sequence[str], query: SearchQuery | None = None, typing: bool = True
@@ -657,8 +682,8 @@ def search_statement(shape: _Shape) -> Select[Any]:
     if shape.words:
         # The window: matching issues of live posts, filtered, with their score; the page
         # is cut from it, not by joining `issue` again, and the count read from it.
-        found = BACKENDS[shape.dialect].matches(shape.words, shape.windowed, shape.country)
-        candidates = _window(found, conditions).cte("candidates")
+        candidates = BACKENDS[shape.dialect].candidates(
+            shape.words, shape.windowed, shape.country, conditions).cte("candidates")
         issue: Any = candidates.c
         # Planned for its words, never by a plan made for another's (`mall.database`).
         matching = select(issue.id, issue.issue_date).execution_options(

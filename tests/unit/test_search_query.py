@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
+from mall.catalogue.editing import unpublish
 from mall.catalogue.models import Issue, ProductFormat
 from mall.catalogue.search import (
     IssueSearch,
@@ -349,6 +350,36 @@ def test_a_new_date_moves_an_issue_to_its_year(catalogue):
     db.session.commit()
     assert _titles(SearchQuery(words="murgas", year=2021)) == ["Carnaval"]
     assert _titles(SearchQuery(words="murgas", year=2019)) == []
+
+
+@pytest.mark.parametrize("storefront", [False, True])
+def test_publishing_withdrawing_and_redating_an_issue_reach_every_search(
+        make_post, make_issue, storefront):
+    """A search reads drafts and dates from the catalogue or, on PostgreSQL, from the vectors
+    of published issues that triggers keep (migration 0023): the same results either way,
+    with or without filters, at the portal and on a storefront."""
+    post = make_post("uy")
+    older = make_issue(post, title={"en": "Zeppelin mail"}, issue_date=date(2020, 1, 1))
+    draft = make_issue(post, title={"en": "Zeppelin post"}, issue_date=date(2021, 1, 1),
+                       published_at=None)
+    rebuild_index(db.session)
+    db.session.commit()
+    on = {"country": "uy", "post_id": post.id} if storefront else {}
+
+    def found(**filters) -> list[str]:
+        return _titles(SearchQuery(words="zeppelin", **on, **filters))
+
+    assert found() == found(year=2020) == ["Zeppelin mail"]
+    draft.published_at = utcnow()
+    db.session.commit()
+    assert found() == ["Zeppelin post", "Zeppelin mail"]  # newest first
+    older.issue_date = date(2022, 1, 1)
+    db.session.commit()
+    assert found() == ["Zeppelin mail", "Zeppelin post"]
+    assert found(year=2021) == ["Zeppelin post"]
+    unpublish(older)
+    db.session.commit()
+    assert found() == found(year=2021) == ["Zeppelin post"]
 
 
 def test_a_storefront_search_sees_only_its_post(catalogue):

@@ -19,6 +19,7 @@ from mall import create_app
 from mall.app import init_migrations
 from mall.config import TestConfig
 from mall.extensions import db
+from mall.posts.models import Post, PostStatus
 
 SEARCH_OBJECTS = {
     "sqlite": {"issue_fts"},
@@ -74,6 +75,13 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(scratch_url: 
 
 
 
+def _live_post() -> Post:
+    """Uruguay's post, live: what the migrations' tests write their issues under."""
+    return Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
+                country_name={"en": "Uruguay"}, default_locale="es", locales=["es"],
+                currency="UYU", status=PostStatus.LIVE)
+
+
 def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
     """Rebuilding a table on SQLite (batch mode) drops the old one: with foreign keys on,
     that would cascade to every order line. The migrations run with them off."""
@@ -83,7 +91,6 @@ def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
 
     from mall.catalogue.models import Condition, Issue, Product, ProductFormat
     from mall.orders.models import OrderLine, PostOrderStatus
-    from mall.posts.models import Post, PostStatus
     from tests.tenancy.factories import order_with_line
 
     app = create_app(TestConfig, DATABASE_URL=scratch_url)
@@ -91,9 +98,7 @@ def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
     with app.app_context():
         try:
             flask_migrate.upgrade()
-            post = Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
-                        country_name={"en": "Uruguay"}, default_locale="es",
-                        locales=["es"], currency="UYU", status=PostStatus.LIVE)
+            post = _live_post()
             issue = Issue(post=post, slug="aves", title={"en": "Birds"},
                           issue_date=date(2020, 1, 1))
             db.session.add(issue)
@@ -126,16 +131,13 @@ def test_the_year_word_is_added_to_issues_indexed_before_it_and_removed_again(
     from mall.catalogue.models import Issue
     from mall.catalogue.search import IssueSearch, SearchQuery, search_issues
     from mall.columns import utcnow
-    from mall.posts.models import Post, PostStatus
 
     app = create_app(TestConfig, DATABASE_URL=scratch_url)
     init_migrations(app)
     with app.app_context():
         try:
             flask_migrate.upgrade(revision="20261205_0020")
-            post = Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
-                        country_name={"en": "Uruguay"}, default_locale="es",
-                        locales=["es"], currency="UYU", status=PostStatus.LIVE)
+            post = _live_post()
             issue = Issue(post=post, slug="aves", title={"en": "Birds"},
                           issue_date=date(2020, 1, 1), published_at=utcnow())
             db.session.add(issue)
@@ -165,7 +167,6 @@ def test_the_vectors_of_drafts_are_set_aside_and_written_again(scratch_url: str)
     from mall.catalogue.models import Issue
     from mall.catalogue.search import IssueSearch
     from mall.columns import utcnow
-    from mall.posts.models import Post, PostStatus
 
     app = create_app(TestConfig, DATABASE_URL=scratch_url)
     init_migrations(app)
@@ -174,9 +175,7 @@ def test_the_vectors_of_drafts_are_set_aside_and_written_again(scratch_url: str)
             if db.engine.dialect.name != "postgresql":
                 pytest.skip("PostgreSQL only: SQLite's FTS5 index holds every issue")
             flask_migrate.upgrade(revision="20261206_0022")
-            post = Post(code="uy", name={"en": "Uruguay"}, shop_name={"en": "Shop"},
-                        country_name={"en": "Uruguay"}, default_locale="es",
-                        locales=["es"], currency="UYU", status=PostStatus.LIVE)
+            post = _live_post()
             published = Issue(post=post, slug="aves", title={"en": "Birds"},
                               issue_date=date(2020, 1, 1), published_at=utcnow())
             draft = Issue(post=post, slug="flores", title={"en": "Flowers"},

@@ -280,15 +280,16 @@ class SearchBackend(Protocol):
     (`words_found`). Its statement is built once per shape of search (`_Shape`) with the
     words left as parameters, which `values` gives for each search."""
 
-    def matches(self, words: int, windowed: bool, by_country: bool) -> FromClause:
+    def matches(self, words: int, windowed: bool, by_post: bool) -> FromClause:
         """The (issue_id, score) of issues matching every one of `words` terms (a term
         matches as itself or as its stem in any language), driving the search: joined to
         the catalogue for the filters, never probed once per issue. `windowed`: the search
         has no filter but a country (`SearchQuery.filtered`), whose newest RANK_WINDOW
-        matches are the window; `by_country`: it names a country (a storefront's, too)."""
+        matches are the window; `by_post`: that country is all it asks
+        (`SearchQuery.by_post`)."""
         ...
 
-    def candidates(self, words: int, windowed: bool, by_country: bool,
+    def candidates(self, words: int, windowed: bool, by_post: bool,
                    conditions: list[ColumnElement[bool]]) -> Select[Any]:
         """The window: the (id, issue_date, score) of at most RANK_WINDOW of the `matches`
         that pass `conditions` (the filters, `_conditions`), the newest when more do."""
@@ -373,7 +374,7 @@ class SQLiteBackend:
 
     _fts = table("issue_fts", column("rowid"), column("heading"), column("body"))
 
-    def matches(self, words: int, windowed: bool, by_country: bool) -> FromClause:
+    def matches(self, words: int, windowed: bool, by_post: bool) -> FromClause:
         rowid = self._fts.c.rowid
         found = select(rowid.label("issue_id")).where(self._match("match_words"))
         if windowed:
@@ -389,9 +390,9 @@ class SQLiteBackend:
         return select(found_cte.c.issue_id, words_found(in_heading).label("score")).subquery(
             "scored")
 
-    def candidates(self, words: int, windowed: bool, by_country: bool,
+    def candidates(self, words: int, windowed: bool, by_post: bool,
                    conditions: list[ColumnElement[bool]]) -> Select[Any]:
-        return _window(self.matches(words, windowed, by_country), conditions)
+        return _window(self.matches(words, windowed, by_post), conditions)
 
     def values(
         self, terms: Sequence[str], query: SearchQuery | None = None, typing: bool = True
@@ -442,7 +443,7 @@ class PostgreSQLBackend:
     _fts = table("issue_fts", column("issue_id"), column("post_id"),
                  column("issue_date", Date), column("document"))
 
-    def matches(self, words: int, windowed: bool, by_country: bool) -> FromClause:
+    def matches(self, words: int, windowed: bool, by_post: bool) -> FromClause:
         fts = self._fts
         score = words_found([fts.c.document.op("@@")(self._query(f"heading_{i}"))
                              for i in range(words)])
@@ -452,19 +453,18 @@ class PostgreSQLBackend:
             # Every vector is a published issue's (migration 0023): a live post's is found.
             statement = statement.where(
                 fts.c.post_id.in_(select(Post.id).where(Post.status == PostStatus.LIVE)))
-        if windowed and by_country:
-            # Unfiltered, the only facet is a country's code (a year is a filter): its (a
-            # storefront's) newest matches are read from its post's vectors, newest first
-            # by the (post, issue) index. Filtered, GIN narrows by every facet instead.
-            statement = statement.where(fts.c.post_id == select(Post.id).where(
-                Post.code == bindparam("country", type_=String)).scalar_subquery())
-        if windowed:
+            if by_post:
+                # The country (a storefront's) is the only facet: its newest matches are
+                # read from its post's vectors, newest first by the (post, issue) index.
+                # Filtered, GIN narrows by every facet instead (`values`).
+                statement = statement.where(fts.c.post_id == select(Post.id).where(
+                    Post.code == bindparam("country", type_=String)).scalar_subquery())
             statement = statement.order_by(fts.c.issue_id.desc()).limit(RANK_WINDOW)
         return statement.subquery("matches")
 
-    def candidates(self, words: int, windowed: bool, by_country: bool,
+    def candidates(self, words: int, windowed: bool, by_post: bool,
                    conditions: list[ColumnElement[bool]]) -> Select[Any]:
-        found = self.matches(words, windowed, by_country)
+        found = self.matches(words, windowed, by_post)
         if not windowed:
             return _window(found, conditions)
         # The window as read from `issue_fts`, which holds all it asks (`matches`): joining
@@ -483,7 +483,7 @@ class PostgreSQLBackend:
             values[f"heading_{i}"] = " | ".join(
                 ([f"'{prefix}':*A"] if prefix else []) + [f"'{form}':A" for form in forms])
         # Read from the post's own vectors when the country is the only facet (`matches`).
-        by_post = query is not None and not query.filtered and bool(query.country)
+        by_post = query is not None and query.by_post
         groups += [f"'{word}'" for word in ([] if by_post else facet_words(query))]
         values["words"] = " & ".join(groups)
         return values
@@ -575,6 +575,12 @@ class SearchQuery:
             for value in (self.theme, self.year, self.format, self.condition, self.prices)
         ) or (self.post_id is not None and self.country is None)
 
+    @property
+    def by_post(self) -> bool:
+        """Whether a country (a storefront's own, too) is all that limits the results but
+        the words: PostgreSQL then reads that post's vectors alone (`PostgreSQLBackend`)."""
+        return not self.filtered and bool(self.country)
+
 
 @dataclass
 class SearchResults(CappedPage):
@@ -634,6 +640,8 @@ class _Shape:
     #: Nothing but the words and a country limits the results: the window is the newest.
     windowed: bool
     sort: Sort
+    #: That country is given (`SearchQuery.by_post`).
+    by_post: bool = False
     post: bool = False
     country: bool = False
     theme: bool = False
@@ -655,6 +663,7 @@ class _Shape:
         sort = query.sort or (Sort.RELEVANCE if words else Sort.NEWEST)
         return cls(
             dialect=dialect, words=words, windowed=not query.filtered, sort=sort,
+            by_post=query.by_post,
             post=query.post_id is not None, country=bool(query.country),
             theme=bool(query.theme), year=query.year is not None,
             format=query.format is not None, condition=query.condition is not None,
@@ -683,7 +692,7 @@ def search_statement(shape: _Shape) -> Select[Any]:
         # The window: matching issues of live posts, filtered, with their score; the page
         # is cut from it, not by joining `issue` again, and the count read from it.
         candidates = BACKENDS[shape.dialect].candidates(
-            shape.words, shape.windowed, shape.country, conditions).cte("candidates")
+            shape.words, shape.windowed, shape.by_post, conditions).cte("candidates")
         issue: Any = candidates.c
         # Planned for its words, never by a plan made for another's (`mall.database`).
         matching = select(issue.id, issue.issue_date).execution_options(

@@ -479,7 +479,7 @@ def test_postgresql_search_uses_the_gin_index(catalogue):
     if bind.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     backend = backend_for(db.session)
-    matches = select(backend.matches(1, windowed=False, by_country=False)).params(
+    matches = select(backend.matches(1, windowed=False, by_post=False)).params(
         backend.values(["humedales"]))
     sql = matches.compile(bind, compile_kwargs={"literal_binds": True})
     db.session.execute(text("SET LOCAL enable_seqscan = off"))

@@ -17,7 +17,7 @@ from mall.extensions import db
 from mall.operator.auth import current_operator, operator_required
 from mall.operator.views import bp
 from mall.orders.models import Order, OrderStatus, PostOrder
-from mall.orders.references import InvalidReference, parse_payment_reference
+from mall.orders.references import InvalidReference, order_code_in
 from mall.settlement.refund_forms import fresh_refund_form, refund_made_message, submit_refund_form
 from mall.settlement.refunds import refunds_of
 
@@ -30,12 +30,10 @@ RECENT = 20
 def orders() -> ResponseReturnValue:
     asked = "".join(request.args.get("q", "").split()).upper()[:40]
     if asked:
-        code = asked
-        if asked.startswith("RF"):
-            try:
-                code = parse_payment_reference(asked)
-            except InvalidReference:
-                code = ""
+        try:
+            code = order_code_in(asked)
+        except InvalidReference:
+            code = ""
         if code and db.session.scalar(select(Order.id).where(Order.code == code)):
             return redirect(url_for("operator.order", code=code))
     recent = db.session.scalars(

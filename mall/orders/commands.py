@@ -22,7 +22,7 @@ from mall.extensions import db
 from mall.money import Money
 from mall.operator.models import ReceivedPayment
 from mall.orders.models import Order, PostOrder
-from mall.orders.references import InvalidReference, format_reference, parse_payment_reference
+from mall.orders.references import InvalidReference, format_reference, order_code_in
 from mall.payments.card import release_expired_orders
 
 orders_cli = AppGroup("orders", help="Orders: release expired reservations, show an order.")
@@ -64,11 +64,8 @@ def show_command(code_or_reference: str) -> None:
 
 
 def _order_code(text: str) -> str:
-    typed = "".join(text.split()).upper()
-    if not typed.startswith("RF"):
-        return typed
     try:
-        return parse_payment_reference(typed)
+        return order_code_in(text)
     except InvalidReference as invalid:
         raise click.ClickException(str(invalid)) from None
 

@@ -52,6 +52,17 @@ def parse_payment_reference(text: str) -> str:
     return reference[4:]
 
 
+def order_code_in(text: str) -> str:
+    """The order code a person typed, or the one inside the payment reference they typed
+    (spaces and case forgiven). A code may itself begin with RF (`RFRZGVA2`): its length,
+    not its first letters, tells it from a reference. Raises `InvalidReference` for a
+    reference that is malformed or mistyped."""
+    typed = "".join(text.split()).upper()
+    if len(typed) == CODE_LENGTH or not typed.startswith("RF"):
+        return typed
+    return parse_payment_reference(typed)
+
+
 def format_reference(reference: str) -> str:
     """Grouped by four for reading aloud and copying: `RF18 K7MP Q2ZA`."""
     return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))

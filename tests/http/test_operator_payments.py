@@ -431,3 +431,32 @@ def test_the_desk_warns_when_exchange_rates_are_stale(app, desk):
     page = text_of(desk.get(DESK))
     assert "Exchange rates are out of date" in page
     assert "UYU (9 days old)" in page
+
+
+# --- finding an order -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed_as", ["code", "code like a reference", "reference", "typed"])
+def test_the_operator_finds_an_order_by_its_code_or_its_reference(desk, place, typed_as):
+    order = place()
+    if typed_as == "code like a reference":  # a code may begin with RF and digits
+        order.code = "RF23KMPQ"
+        order.payment_reference = payment_reference(order.code)
+        db.session.commit()
+    typed = {
+        "code": order.code.lower(),
+        "code like a reference": order.code,
+        "reference": order.payment_reference,
+        "typed": format_reference(order.payment_reference).lower(),
+    }[typed_as]
+    response = desk.get(PORTAL + "/operator/orders", query_string={"q": typed})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/operator/orders/{order.code}")
+
+
+@pytest.mark.parametrize("typed", ["K7MPQ2ZA", "RF00 K7MP Q2ZA", "RF18 K7MP Q2"])
+def test_an_order_the_operator_cannot_find_is_a_404_that_says_so(desk, place, typed):
+    place()
+    response = desk.get(PORTAL + "/operator/orders", query_string={"q": typed})
+    assert response.status_code == 404
+    assert typed.replace(" ", "") in text_of(response)

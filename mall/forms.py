@@ -13,11 +13,14 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+from babel.support import Translations
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Form, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 from wtforms.widgets import Input, Select
 from wtforms.widgets.core import clean_key
@@ -154,12 +157,39 @@ def _mall_field(field: Any) -> Any:
     return field
 
 
+@functools.lru_cache(maxsize=64)
+def _wtforms_catalogue(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the page's language. Flask-WTF reads
+    the language's catalogue from its file again in every request that builds a form (2 % of
+    placing an order); a worker reads each language's once."""
+
+    def gettext(self, string: str) -> str:
+        locale = get_locale()
+        return string if locale is None else _wtforms_catalogue(str(locale)).gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        locale = get_locale()
+        if locale is None:
+            return singular if n == 1 else plural
+        return _wtforms_catalogue(str(locale)).ngettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 class MallForm(FlaskForm):
     """Every POSTed form: CSRF (Flask-WTF) and plain text in every text field."""
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             return _mall_field(super().bind_field(form, unbound_field, options))
+
+        def get_translations(self, form: Any) -> _WTFormsMessages:
+            return _WTFORMS_MESSAGES
 
 
 class MallQueryForm(Form):
@@ -168,3 +198,6 @@ class MallQueryForm(Form):
     class Meta(Form.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             return _mall_field(super().bind_field(form, unbound_field, options))
+
+        def get_translations(self, form: Any) -> _WTFormsMessages:
+            return _WTFORMS_MESSAGES

@@ -78,9 +78,15 @@ def _owned_by(visitor: Visitor, buyer: Buyer | None) -> ColumnElement[bool]:
     return Cart.buyer_id == buyer.id if buyer is not None else Cart.visitor_id == visitor.id
 
 
-def find_cart(session: Session, visitor: Visitor, buyer: Buyer | None) -> Cart | None:
-    """The cart of the buyer (if signed in) or of the visitor, if there is one yet."""
-    return session.scalar(select(Cart).where(_owned_by(visitor, buyer)))
+def find_cart(
+    session: Session, visitor: Visitor, buyer: Buyer | None, *, holding_lines: bool = False
+) -> Cart | None:
+    """The cart of the buyer (if signed in) or of the visitor, if there is one yet; with
+    `holding_lines`, only if it holds a line (checkout's question, in the same query)."""
+    statement = select(Cart).where(_owned_by(visitor, buyer))
+    if holding_lines:
+        statement = statement.where(select(CartLine.id).where(CartLine.cart_id == Cart.id).exists())
+    return session.scalar(statement)
 
 
 def cart_for(session: Session, visitor: Visitor, buyer: Buyer | None) -> Cart:

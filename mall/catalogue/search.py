@@ -34,7 +34,6 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_wtf.i18n import translations as wtforms_translations
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -913,11 +912,6 @@ SORT_LABELS = {
 class SearchForm(MallQueryForm):
     """The search form, read from the query string: a GET form changes nothing, so it has
     no CSRF token, and its URL can be bookmarked and shared."""
-
-    class Meta:
-        def get_translations(self, form: Form) -> Any:
-            """WTForms' own messages ("Not a valid choice.") in the page's language."""
-            return wtforms_translations
 
     q = StringField(_l("Words"), validators=[Length(max=200)], filters=[_strip])
     country = SelectField(_l("Country"), default="")

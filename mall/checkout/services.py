@@ -127,10 +127,12 @@ def consignments(summary: CartSummary) -> list[Consignment]:
 
 
 def shipping_options(
-    session: Session, summary: CartSummary, country: str
+    session: Session, summary: CartSummary, country: str,
+    chosen: Mapping[int, int] | None = None,
 ) -> dict[int, list[ShippingOption]]:
-    """Every post's options for the cart, in one query. Raises `UnknownCountry`."""
-    return options_for_posts(session, consignments(summary), country)
+    """Every post's options for the cart (or only the `chosen` ones, `options_for_posts`),
+    in one query. Raises `UnknownCountry`."""
+    return options_for_posts(session, consignments(summary), country, chosen)
 
 
 def chosen_options(
@@ -268,7 +270,8 @@ def price_checkout(
     for group in summary.groups:
         if not group.post.is_live:
             raise PostNotSelling(group.post)
-    chosen = chosen_options(summary, shipping_options(session, summary, country), shipping)
+    chosen = chosen_options(summary, shipping_options(session, summary, country, shipping),
+                            shipping)
     posts = []
     for group in summary.groups:
         option = chosen[group.post.id]

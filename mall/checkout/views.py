@@ -90,17 +90,13 @@ class Checkout(NamedTuple):
 
 
 def current_checkout() -> Checkout | None:
-    """This visitor's cart, if it holds anything (one query for the cart, one for a line)."""
+    """This visitor's cart, if it holds anything (one query)."""
     visitor = current_visitor()
     if visitor is None:
         return None
     buyer = visitor.signed_in_buyer(utcnow())
-    cart = find_cart(db.session, visitor, buyer)
-    if cart is None or db.session.scalar(
-        select(CartLine.id).where(CartLine.cart_id == cart.id).limit(1)
-    ) is None:
-        return None
-    return Checkout(visitor, buyer, cart)
+    cart = find_cart(db.session, visitor, buyer, holding_lines=True)
+    return None if cart is None else Checkout(visitor, buyer, cart)
 
 
 def empty_cart() -> ResponseReturnValue:

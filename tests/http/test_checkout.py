@@ -191,6 +191,21 @@ def test_a_malformed_address_is_a_400_with_the_reason(client, shop, changes, mes
     assert path_of(client.get(PORTAL + "/checkout/shipping")) == "/checkout"
 
 
+def test_wtforms_own_messages_speak_each_readers_language(client, shop):
+    """The catalogue of WTForms' messages is kept per language: readers in turn each get
+    theirs, on a posted form as on the search form."""
+    fill(client, shop)
+    said = {"nl": "Ongeldige keuze.", "es": "Opción inválida.", "en": "Not a valid choice."}
+    for language in ["nl", "es", "nl", "en", "es"]:
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        posted = give_address(client, country="ZZ").get_data(as_text=True)
+        searched = client.get(PORTAL + "/search?country=zz").get_data(as_text=True)
+        for page in (posted, searched):
+            assert said[language] in page
+            assert not [text for other, text in said.items()
+                        if other != language and text in page]
+
+
 def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client, shop):
     response = client.get(PORTAL + "/checkout")
     assert (response.status_code, path_of(response)) == (303, "/cart")

@@ -290,6 +290,26 @@ def test_options_for_posts_answers_each_post_in_its_own_zone(
     assert answer[jp.id] == []  # a post without methods offers nothing
 
 
+def test_options_for_posts_with_choices_answers_only_each_posts_chosen_method(
+    make_post: Callable[..., Post], make_method: MakeMethod
+) -> None:
+    nl, de, fr = (make_post(code, currency="EUR") for code in ("nl", "de", "fr"))
+    letters = {post: make_method(post, rates={W: [(50, 205)], R: [(50, 165)]})
+               for post in (nl, de, fr)}
+    parcels = {post: make_method(post, ShippingKind.PARCEL, {R: [(2000, 1550)]}, position=1)
+               for post in (nl, de, fr)}
+    heavy = make_method(de, ShippingKind.PARCEL, {R: [(20, 900)]}, position=2)  # too light
+    chosen = {nl.id: parcels[nl].id, de.id: heavy.id}  # nothing chosen for France
+    answer = options_for_posts(
+        db.session, [(post, 25, Money(0, "EUR")) for post in (nl, de, fr)], "ES", chosen)
+    assert [(option.method_id, option.price) for option in answer[nl.id]] == [
+        (parcels[nl].id, Money(1550, "EUR"))]
+    assert answer[de.id] == []  # chosen, but the parcel does not fit it
+    assert answer[fr.id] == []
+    every = options_for_posts(db.session, [(nl, 25, Money(0, "EUR"))], "ES")
+    assert [option.method_id for option in every[nl.id]] == [letters[nl].id, parcels[nl].id]
+
+
 def test_a_post_may_appear_once(make_post: Callable[..., Post]) -> None:
     post = make_post("uy")
     with pytest.raises(ValueError, match="once"):

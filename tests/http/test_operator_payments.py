@@ -35,7 +35,7 @@ from mall.visitors.models import Visitor
 from tests.orders.conftest import RATES
 from tests.support.client import BrowserClient as Browser
 from tests.support.hosts import PORTAL, csrf_token
-from tests.support.references import one_digit_mistyped
+from tests.support.references import TYPED_AS, one_digit_mistyped, typed_order
 
 DESK = PORTAL + "/operator/payments"
 
@@ -436,19 +436,10 @@ def test_the_desk_warns_when_exchange_rates_are_stale(app, desk):
 # --- finding an order -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed_as", ["code", "code like a reference", "reference", "typed"])
+@pytest.mark.parametrize("typed_as", TYPED_AS)
 def test_the_operator_finds_an_order_by_its_code_or_its_reference(desk, place, typed_as):
     order = place()
-    if typed_as == "code like a reference":  # a code may begin with RF and digits
-        order.code = "RF23KMPQ"
-        order.payment_reference = payment_reference(order.code)
-        db.session.commit()
-    typed = {
-        "code": order.code.lower(),
-        "code like a reference": order.code,
-        "reference": order.payment_reference,
-        "typed": format_reference(order.payment_reference).lower(),
-    }[typed_as]
+    typed = typed_order(order, typed_as)
     response = desk.get(PORTAL + "/operator/orders", query_string={"q": typed})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/operator/orders/{order.code}")

@@ -14,12 +14,12 @@ from mall.columns import utcnow
 from mall.extensions import db
 from mall.orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from mall.orders.placement import OrderRequest, ShippingAddress, lock_quote, place_order
-from mall.orders.references import format_reference, payment_reference
+from mall.orders.references import format_reference
 from mall.shipping.models import ShippingKind, ShippingMethod, ShippingRate
 from mall.shipping.zones import Zone
 from mall.visitors.models import Visitor
 from tests.orders.conftest import RATES
-from tests.support.references import one_digit_mistyped
+from tests.support.references import TYPED_AS, one_digit_mistyped, typed_order
 
 
 @pytest.fixture
@@ -104,19 +104,10 @@ def test_release_expired_with_nothing_to_do_prints_no_code(app):
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("by", ["code", "code like a reference", "reference", "typed reference"])
+@pytest.mark.parametrize("by", TYPED_AS)
 def test_show_finds_an_order_by_code_or_reference(app, place, by):
     order = place(timedelta(days=5))
-    if by == "code like a reference":  # a code may begin with RF and digits
-        order.code = "RF23KMPQ"
-        order.payment_reference = payment_reference(order.code)
-        db.session.commit()
-    key = {
-        "code": order.code.lower(),
-        "code like a reference": order.code,
-        "reference": order.payment_reference,
-        "typed reference": format_reference(order.payment_reference).lower(),
-    }[by]
+    key = typed_order(order, by)
     result = app.test_cli_runner().invoke(args=["mall", "orders", "show", key])
     assert result.exit_code == 0, result.output
     assert f"Order {order.code}" in result.stdout

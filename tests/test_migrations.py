@@ -122,10 +122,20 @@ def test_migrations_keep_the_orders_already_there(scratch_url: str) -> None:
             db.engine.dispose()
 
 
-def test_the_year_word_is_added_to_issues_indexed_before_it_and_removed_again(
-        scratch_url: str) -> None:
-    """Migration 0021 writes each issue's year into the text indexed before it, so a search
-    filtered by year (which narrows the index by that word) still finds them."""
+@pytest.mark.parametrize(
+    ("before", "revision", "body", "query"),
+    [
+        ("20261205_0020", "20261206_0021", "uy 2020", {"year": 2020}),
+        ("20261206_0023", "20261206_0024", "uy 2020 uy2020", {"year": 2020, "country": "uy"}),
+    ],
+    ids=["0021 the year", "0024 the post's year"],
+)
+def test_a_filter_word_is_added_to_issues_indexed_before_it_and_removed_again(
+        scratch_url: str, before: str, revision: str, body: str,
+        query: dict[str, object]) -> None:
+    """Migrations 0021 and 0024 write a word that filtered searches narrow the index by
+    (the year; the post's code and year as one) into the text indexed before them, so a
+    search with those filters still finds those issues."""
     from datetime import date
 
     from mall.catalogue.models import Issue
@@ -136,24 +146,27 @@ def test_the_year_word_is_added_to_issues_indexed_before_it_and_removed_again(
     init_migrations(app)
     with app.app_context():
         try:
-            flask_migrate.upgrade(revision="20261205_0020")
+            flask_migrate.upgrade(revision=before)
             post = _live_post()
             issue = Issue(post=post, slug="aves", title={"en": "Birds"},
                           issue_date=date(2020, 1, 1), published_at=utcnow())
             db.session.add(issue)
             db.session.flush()
-            # As `issue_document` wrote it before: no year.
-            db.session.add(IssueSearch(issue_id=issue.id, heading="birds bird", body="uy"))
+            # As `issue_document` wrote it before: without the word.
+            written = body.rsplit(" ", 1)[0]
+            db.session.add(IssueSearch(issue_id=issue.id, heading="birds bird", body=written))
             db.session.commit()
 
+            flask_migrate.upgrade(revision=revision)
+            assert db.session.get(IssueSearch, issue.id).body == body
+            db.session.remove()
             flask_migrate.upgrade()
-            assert db.session.get(IssueSearch, issue.id).body == "uy 2020"
-            found = search_issues(db.session, SearchQuery(words="birds", year=2020))
+            found = search_issues(db.session, SearchQuery(words="birds", **query))
             assert [found_issue.slug for found_issue in found.items] == ["aves"]
             db.session.remove()
 
-            flask_migrate.downgrade(revision="20261205_0020")
-            assert db.session.get(IssueSearch, issue.id).body == "uy"
+            flask_migrate.downgrade(revision=before)
+            assert db.session.get(IssueSearch, issue.id).body == written
         finally:
             db.session.remove()
             db.engine.dispose()

@@ -46,10 +46,11 @@ def bulk_catalogue(make_post) -> Callable[..., list[Post]]:
             body = " ".join(rng.choices(vocabulary, k=10)) + (
                 " flower" if number % 10 == 3 else ""
             )
+            issued = date(1990 + number % 35, 1 + number % 12, 1 + number % 28)
             issues.append({
                 "id": number, "post_id": post.id, "slug": f"bulk-{number}",
                 "title": {"en": title}, "description": {"en": body},
-                "issue_date": date(1990 + number % 35, 1 + number % 12, 1 + number % 28),
+                "issue_date": issued,
                 "wns_numbers": [], "designer": "", "printer": "", "process": "",
                 "perforation": "", "created_at": now, "published_at": now,
             })
@@ -63,7 +64,9 @@ def bulk_catalogue(make_post) -> Callable[..., list[Post]]:
             search.append({
                 "issue_id": number,
                 "heading": " ".join(search_terms(title)),
-                "body": " ".join(search_terms(f"{body} {post.code} fauna")),
+                # The post's code, the year and the two as one, as `issue_document` writes.
+                "body": " ".join(search_terms(
+                    f"{body} {post.code} {issued.year} {post.code}{issued.year} fauna")),
             })
         db.session.execute(insert(Issue.__table__), issues)
         db.session.execute(insert(Product.__table__), products)

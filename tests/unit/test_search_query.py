@@ -330,17 +330,22 @@ def test_filters_combine(catalogue, query, found):
 
 
 def test_a_year_in_the_text_does_not_pass_the_year_filter(make_post, make_issue):
-    """The year narrows the index's query, but the issue's own date decides: a 2014 issue
-    that names 2015 is found by the word, never by the filter."""
+    """The year (and the post's year, "nl2015") narrows the index's query, but the issue's
+    own post and date decide: a 2014 issue that names 2015 is found by the word, never by
+    the filter, and nor is another post's issue of that year."""
     post = make_post("nl")
-    make_issue(post, title={"en": "Games"}, description={"en": "For the 2015 games."},
+    make_issue(post, title={"en": "Games"}, description={"en": "For the 2015 games (nl2015)."},
                issue_date=date(2014, 6, 1))
     make_issue(post, title={"en": "Games again"}, issue_date=date(2015, 6, 1))
+    make_issue(make_post("uy"), title={"en": "Games"}, description={"en": "Like nl2015."},
+               issue_date=date(2015, 6, 1))
     rebuild_index(db.session)
     db.session.commit()
-    assert _titles(SearchQuery(words="games 2015")) == ["Games again", "Games"]
-    assert _titles(SearchQuery(words="games", year=2015)) == ["Games again"]
+    assert _titles(SearchQuery(words="games 2015", country="nl")) == ["Games again", "Games"]
+    assert _titles(SearchQuery(words="games", year=2015, country="nl")) == ["Games again"]
     assert _titles(SearchQuery(words="games", year=2014, country="nl")) == ["Games"]
+    assert _titles(SearchQuery(year=2015, country="nl")) == ["Games again"]
+    assert _titles(SearchQuery(words="nl2015", year=2015, country="uy")) == ["Games"]
 
 
 def test_a_new_date_moves_an_issue_to_its_year(catalogue):
@@ -349,7 +354,9 @@ def test_a_new_date_moves_an_issue_to_its_year(catalogue):
     index_issues(db.session, [issue])
     db.session.commit()
     assert _titles(SearchQuery(words="murgas", year=2021)) == ["Carnaval"]
+    assert _titles(SearchQuery(words="murgas", year=2021, country="uy")) == ["Carnaval"]
     assert _titles(SearchQuery(words="murgas", year=2019)) == []
+    assert _titles(SearchQuery(words="murgas", year=2019, country="uy")) == []
 
 
 @pytest.mark.parametrize("storefront", [False, True])

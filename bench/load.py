@@ -338,8 +338,13 @@ def count_statements(app: Any, page: Page, cookie: str) -> tuple[int, int]:
     return len(statements), reply.status
 
 
-#: Slices each page is measured in, each right after a slice of the health endpoint.
+#: Slices each page is measured in, each right after a second of the health endpoint.
 ROUNDS = 3
+
+
+def slice_seconds(seconds: int) -> int:
+    """How long each of a page's slices lasts, for `seconds` of load (--seconds)."""
+    return max(1, round(seconds / ROUNDS))
 
 
 def measure(app: Any, server: Gunicorn, page: Page, seconds: int, health: Page,
@@ -355,7 +360,7 @@ def measure(app: Any, server: Gunicorn, page: Page, seconds: int, health: Page,
     for _ in range(ROUNDS):
         if page is not health:
             limits.append(wrk(server, health, 1))
-        slices.append(wrk(server, page, max(1, round(seconds / ROUNDS))))
+        slices.append(wrk(server, page, slice_seconds(seconds)))
     rss = server.worker_rss_mb()
     sql, status = count_statements(app, page, page.cookie)  # cached: the first stores it
 
@@ -536,8 +541,8 @@ def table(result: Run) -> str:
         f"## {result.database}, {result.scale:,} issues — {result.when}, code {result.code}",
         "",
         f"gunicorn 2 sync workers, MALL_ENV=production; wrk -t2 -c16 on loopback, each page "
-        f"for {result.seconds} s in {ROUNDS} slices, each after 1 s of the health endpoint; "
-        f"catalogue built in {result.seed_seconds} s (`flask mall seed-bench`). "
+        f"in {ROUNDS} slices of {slice_seconds(result.seconds)} s, each after 1 s of the "
+        f"health endpoint; catalogue built in {result.seed_seconds} s (`flask mall seed-bench`). "
         "\"% of health\" compares each page with the health endpoint measured beside it "
         "(\"health req/s\"); latencies are the median of the slices'; \"load\" is the "
         "machine's 1-minute load average after the page (2 cores: above 2, something else "
